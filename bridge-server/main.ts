@@ -1,0 +1,91 @@
+/**
+ * The bridge's command line: `npm run bridge -- <command>`.
+ *
+ *   start        run the bridge (with no credentials at all: the local sandbox, see `npm start`)
+ *   migrate      apply store migrations and exit
+ *   doctor       show the configuration (secrets masked) and check the store, Zendesk and Meta
+ *   deadletters  list webhook items kept because they could not be understood
+ *   failures     list inbound messages that could not be written to Zendesk
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, hasNoCredentials, loadConfig } from './config';
+import { createBridge } from './bridge';
+import { migrate, openStore } from './store';
+import { runDoctor } from './cli/doctor';
+import { listDeadLetters, listFailures } from './cli/inspect';
+
+const HELP = `Usage: npm run bridge -- <command> [options]
+
+Commands:
+  start         run the bridge; with no credentials in the environment, the local sandbox
+  migrate       apply the store's migrations and exit
+  doctor        show the configuration (secrets masked) and check the store, Zendesk and Meta
+  deadletters   list webhook items kept because they could not be understood  [--limit N]
+  failures      list inbound messages that could not be written to Zendesk     [--limit N]
+
+Configuration comes from the environment or a .env file: see docs/operators.md.`;
+
+function loadDotEnv() {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env');
+}
+
+async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const command = positionals[0] ?? 'start';
+  if (values.help || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const limit = Number(values.limit ?? 50);
+
+  switch (command) {
+    case 'start': {
+      if (hasNoCredentials()) {
+        const { startSandbox } = await import('./sandbox/start');
+        await startSandbox();
+        return -1; // keeps running
+      }
+      const config = loadConfig();
+      const bridge = await createBridge(config);
+      const url = await bridge.listen(config.port);
+      bridge.logger.info({ url, store: bridge.store.location, zendesk: config.zendesk.url }, 'bridge listening');
+      const shutdown = async (signal: string) => {
+        bridge.logger.info({ signal }, 'shutting down: finishing deliveries under way');
+        await bridge.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      return -1;
+    }
+    case 'migrate': {
+      const store = openStore(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db');
+      const applied = await migrate(store.db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The store is up to date.');
+      await store.close();
+      return 0;
+    }
+    case 'doctor':
+      return runDoctor(process.env);
+    case 'deadletters':
+      return listDeadLetters(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit);
+    case 'failures':
+      return listFailures(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit);
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(`The bridge stopped: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,86 @@
+/**
+ * The store: one Kysely instance over SQLite (embedded, the default) or PostgreSQL.
+ * Domain code talks to repositories built on this, never to the driver, so no SQLite-only SQL
+ * leaks into it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, sql } from 'kysely';
+import type { Database } from './schema';
+import * as m001 from './migrations/001-initial';
+
+export type Store = Kysely<Database>;
+
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': m001,
+};
+
+class CodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export interface OpenedStore {
+  db: Store;
+  kind: 'sqlite' | 'postgres';
+  /** Where the data lives, for logs and `doctor` (no credentials). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export function openStore(databaseUrl: string): OpenedStore {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length) || './data/bridge.db';
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    let sqlite: SqliteDatabase.Database;
+    try {
+      sqlite = new SqliteDatabase(file);
+    } catch (cause) {
+      throw new StoreError(`Cannot open the SQLite store at ${file}: ${(cause as Error).message}. Check that the folder is writable.`, { cause });
+    }
+    // WAL: readers never block the writer; NORMAL: a commit survives a process crash (it is in
+    // the WAL before the call returns); only an OS crash or power cut can lose the last commits.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, kind: 'sqlite', location: path.resolve(file), close: () => db.destroy() };
+  }
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+    throw new StoreError(
+      'DATABASE_URL points at PostgreSQL, which this version of the bridge does not support yet. Use sqlite:<path> (the default is sqlite:./data/bridge.db).',
+    );
+  }
+  throw new StoreError(`DATABASE_URL must start with sqlite: or postgres:// (got "${databaseUrl.split(':')[0]}:…").`);
+}
+
+/** Applies every pending migration; returns the names applied now. */
+export async function migrate(db: Store): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StoreError(`Migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied. */
+export async function migrationsDone(db: Store): Promise<boolean> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}
+
+export async function ping(db: Store): Promise<void> {
+  await sql`select 1`.execute(db);
+}

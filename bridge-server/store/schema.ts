@@ -1,0 +1,135 @@
+/**
+ * The store's tables as Kysely sees them. Plain types, shared by SQLite and PostgreSQL:
+ * timestamps are integer milliseconds (or WhatsApp's Unix seconds where named `*_ts`),
+ * structured payloads are JSON text.
+ */
+import type { Generated } from 'kysely';
+
+export interface WebhookEventTable {
+  id: Generated<number>;
+  source: 'whatsapp' | 'zendesk';
+  received_at: number;
+  raw_body: string;
+  /** pending: stored, not yet split into messages; split: done. */
+  state: 'pending' | 'split';
+  processed_at: number | null;
+}
+
+export interface DeadLetterTable {
+  id: Generated<number>;
+  event_id: number | null;
+  source: string;
+  path: string;
+  reason: string;
+  raw: string;
+  created_at: number;
+}
+
+export interface CustomerTable {
+  id: Generated<number>;
+  /** Business-scoped user id (BSUID) when Meta sends one. */
+  bsuid: string | null;
+  /** wa_id exactly as WhatsApp last sent it (digits, no +): the address replies go to. */
+  wa_id: string | null;
+  profile_name: string | null;
+  /** The business number (phone_number_id) the customer writes to. */
+  phone_number_id: string;
+  zendesk_user_id: number | null;
+  /** The customer's running ticket and what the bridge last knew of it. */
+  ticket_id: number | null;
+  ticket_status: string | null;
+  ticket_updated_at: string | null;
+  /** Timestamp (Unix seconds) of the newest message already written to Zendesk. */
+  last_written_ts: number | null;
+  /** Timestamp (Unix seconds) of the customer's newest message: the 24-hour window. */
+  last_inbound_ts: number | null;
+  /** Backoff after a transient failure: no delivery before this time (ms). */
+  retry_at: number | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every form under which a customer is known: `bsuid:<id>` or `wa:<canonical digits>`. */
+export interface CustomerAliasTable {
+  alias: string;
+  customer_id: number;
+}
+
+export interface InboundMessageTable {
+  /** Arrival order. */
+  id: Generated<number>;
+  /** The wamid: unique, the deduplication key. */
+  message_id: string;
+  customer_id: number;
+  phone_number_id: string;
+  /** WhatsApp's own timestamp, Unix seconds. */
+  ts: number;
+  type: string;
+  /** The message as Meta sent it, plus the contact's profile, as JSON. */
+  payload: string;
+  state: 'pending' | 'sending' | 'delivered' | 'failed';
+  delivery_id: string | null;
+  /** Arrived after a later message of the customer had been written. */
+  late: number;
+  received_at: number;
+  delivered_at: number | null;
+  error: string | null;
+}
+
+export interface DeliveryTable {
+  /** Random id; sent as Idempotency-Key and as audit metadata so a crash can be reconciled. */
+  id: string;
+  customer_id: number;
+  /** create: a new ticket; update: a comment on ticket_id. */
+  kind: 'create' | 'update';
+  ticket_id: number | null;
+  /** The exact Zendesk request body (replayed as is after a crash, for idempotency). */
+  request: string;
+  state: 'sending' | 'done' | 'abandoned';
+  comment_id: number | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface MediaTable {
+  message_id: string;
+  status: 'attached' | 'failed';
+  upload_token: string | null;
+  file_name: string | null;
+  size: number | null;
+  reason: string | null;
+  detail: string | null;
+  created_at: number;
+}
+
+export interface StatusEventTable {
+  id: Generated<number>;
+  /** The wamid of the outbound message. */
+  message_id: string;
+  status: string;
+  ts: number;
+  recipient: string | null;
+  raw: string;
+  received_at: number;
+}
+
+export interface TemplateEventTable {
+  id: Generated<number>;
+  field: string;
+  waba_id: string | null;
+  raw: string;
+  received_at: number;
+}
+
+export interface Database {
+  webhook_events: WebhookEventTable;
+  dead_letters: DeadLetterTable;
+  customers: CustomerTable;
+  customer_aliases: CustomerAliasTable;
+  inbound_messages: InboundMessageTable;
+  deliveries: DeliveryTable;
+  media: MediaTable;
+  status_events: StatusEventTable;
+  template_events: TemplateEventTable;
+}
