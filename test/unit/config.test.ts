@@ -1,4 +1,4 @@
-import { ConfigError, hasNoCredentials, loadConfig, mask } from '../../../bridge-server/config';
+import { ConfigError, hasNoCredentials, loadConfig, mask } from '../../bridge-server/config';
 
 const base = {
   WHATSAPP_APP_SECRET: 'app-secret',

@@ -1,0 +1,72 @@
+/** `/api/v2/ticket_fields…` (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/): custom ticket fields. */
+import { Router } from 'express';
+import type { SandboxContext } from '../context';
+import { type FieldError, recordInvalid, recordNotFound } from '../errors';
+import { baseUrlOf, presentTicketField } from '../present';
+import { parseBody, ticketFieldBodySchema, type TicketFieldInput } from '../schemas';
+import { nextId, type TicketFieldRecord, type ZendeskState } from '../state';
+import { idParam } from './request-helpers';
+
+const FIELD_TYPES = ['text', 'textarea', 'checkbox', 'date', 'integer', 'decimal', 'regexp', 'partialcreditcard', 'multiselect', 'tagger', 'lookup'];
+
+type FieldValues = Pick<TicketFieldRecord, 'type' | 'title' | 'description' | 'active' | 'required' | 'position' | 'tag' | 'custom_field_options'>;
+
+function validField(state: ZendeskState, input: TicketFieldInput, base: FieldValues | undefined): FieldValues {
+  const type = input.type ?? base?.type ?? '';
+  const title = (input.title ?? base?.title ?? '').trim();
+  const options = input.custom_field_options ?? base?.custom_field_options ?? [];
+  const details: Record<string, FieldError[]> = {};
+  if (!FIELD_TYPES.includes(type)) details.type = [{ description: `Type: ${type || '(blank)'} is not valid (${FIELD_TYPES.join(', ')})`, error: 'InvalidValue' }];
+  if (!title) details.title = [{ description: 'Title: cannot be blank', error: 'BlankValue' }];
+  if ((type === 'tagger' || type === 'multiselect') && !options.length) {
+    details.custom_field_options = [{ description: 'Field options: a drop-down field needs at least one option', error: 'BlankValue' }];
+  }
+  if (Object.keys(details).length) throw recordInvalid(details);
+  return {
+    type,
+    title,
+    description: input.description ?? base?.description ?? '',
+    active: input.active ?? base?.active ?? true,
+    required: input.required ?? base?.required ?? false,
+    position: input.position ?? base?.position ?? state.ticketFields.size + 1,
+    tag: input.tag !== undefined ? (input.tag ?? null) : (base?.tag ?? null),
+    custom_field_options: options.map((o) => ({ name: o.name, value: o.value })),
+  };
+}
+
+export function ticketFieldRoutes(ctx: SandboxContext): Router {
+  const router = Router();
+  const { state } = ctx;
+  const find = (id: number): TicketFieldRecord => {
+    const field = state.ticketFields.get(id);
+    if (!field) throw recordNotFound();
+    return field;
+  };
+
+  router.get('/', (req, res) => {
+    const base = baseUrlOf(req);
+    const fields = [...state.ticketFields.values()];
+    res.json({ ticket_fields: fields.map((f) => presentTicketField(f, base)), next_page: null, previous_page: null, count: fields.length });
+  });
+
+  router.post('/', (req, res) => {
+    const { ticket_field: input } = parseBody(ticketFieldBodySchema, req.body);
+    const now = ctx.isoNow();
+    const field: TicketFieldRecord = { id: nextId(state, 'ticketField'), ...validField(state, input, undefined), created_at: now, updated_at: now };
+    state.ticketFields.set(field.id, field);
+    res.status(201).json({ ticket_field: presentTicketField(field, baseUrlOf(req)) });
+  });
+
+  router.get('/:id', (req, res) => {
+    res.json({ ticket_field: presentTicketField(find(idParam(req.params.id)), baseUrlOf(req)) });
+  });
+
+  router.put('/:id', (req, res) => {
+    const field = find(idParam(req.params.id));
+    const { ticket_field: input } = parseBody(ticketFieldBodySchema, req.body);
+    Object.assign(field, validField(state, input, field), { updated_at: ctx.isoNow() });
+    res.json({ ticket_field: presentTicketField(field, baseUrlOf(req)) });
+  });
+
+  return router;
+}
