@@ -124,7 +124,18 @@ const Env = z.object({
   ),
 });
 
-function zendeskAuth(env: z.infer<typeof Env>, problems: string[]): ZendeskAuth | null {
+/** Zendesk's variables, checked together (one of several ways to sign in, a URL or a subdomain). */
+const ZendeskEnv = Env.pick({
+  ZENDESK_URL: true,
+  ZENDESK_SUBDOMAIN: true,
+  ZENDESK_OAUTH_TOKEN: true,
+  ZENDESK_OAUTH_CLIENT_ID: true,
+  ZENDESK_OAUTH_CLIENT_SECRET: true,
+  ZENDESK_EMAIL: true,
+  ZENDESK_API_TOKEN: true,
+});
+
+function zendeskAuth(env: z.infer<typeof ZendeskEnv>, problems: string[]): ZendeskAuth | null {
   if (env.ZENDESK_OAUTH_TOKEN) return { kind: 'bearer', token: env.ZENDESK_OAUTH_TOKEN };
   if (env.ZENDESK_OAUTH_CLIENT_ID || env.ZENDESK_OAUTH_CLIENT_SECRET) {
     if (env.ZENDESK_OAUTH_CLIENT_ID && env.ZENDESK_OAUTH_CLIENT_SECRET) {
@@ -150,13 +161,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const name = String(issue.path[0] ?? '');
       problems.push(issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`);
     }
-    throw new ConfigError(problems);
   }
+  // Checked even when other variables are wrong, so that every problem is reported at once.
+  const zendeskEnv = ZendeskEnv.safeParse(env);
+  let zendeskUrl: string | null = null;
+  let auth: ZendeskAuth | null = null;
+  if (zendeskEnv.success) {
+    const zd = zendeskEnv.data;
+    zendeskUrl = zd.ZENDESK_URL ?? (zd.ZENDESK_SUBDOMAIN ? `https://${zd.ZENDESK_SUBDOMAIN}.zendesk.com` : null);
+    if (!zendeskUrl) problems.push('ZENDESK_URL is missing: set it to your account, e.g. https://acme.zendesk.com (or set ZENDESK_SUBDOMAIN=acme)');
+    auth = zendeskAuth(zd, problems);
+  }
+  if (!parsed.success || problems.length || !auth || !zendeskUrl) throw new ConfigError(problems);
   const e = parsed.data;
-  let zendeskUrl = e.ZENDESK_URL ?? (e.ZENDESK_SUBDOMAIN ? `https://${e.ZENDESK_SUBDOMAIN}.zendesk.com` : null);
-  if (!zendeskUrl) problems.push('ZENDESK_URL is missing: set it to your account, e.g. https://acme.zendesk.com (or set ZENDESK_SUBDOMAIN=acme)');
-  const auth = zendeskAuth(e, problems);
-  if (problems.length || !auth || !zendeskUrl) throw new ConfigError(problems);
   zendeskUrl = zendeskUrl.replace(/\/+$/, '');
 
   const planLimits = ZENDESK_PLANS[e.ZENDESK_PLAN];

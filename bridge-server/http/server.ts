@@ -10,6 +10,7 @@ import { AppError } from '../lib/errors';
 export function createHttpApp(logger: Logger, routers: express.Router[]): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('etag', false);
   app.set('trust proxy', true);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const id = (req.get('x-request-id') ?? '').slice(0, 100) || randomUUID();

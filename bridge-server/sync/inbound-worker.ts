@@ -20,15 +20,29 @@ export interface WorkerOptions {
   sweepIntervalMs?: number;
 }
 
+/** How many waiting customers one scheduling round looks at (a bulk update takes up to 100). */
+const BULK_WINDOW = 200;
+/**
+ * Webhooks split per transaction. Small, so the store's write lock is never held long and a
+ * webhook being stored at the same moment waits a millisecond, not a batch.
+ */
+const INTAKE_BATCH = 25;
+/** How long a stored webhook may wait for others to join its intake transaction. */
+const INTAKE_GATHER_MS = 5;
+
 export class InboundWorker {
   private readonly ready = new Set<number>();
   private readonly inflight = new Set<number>();
+  /** Customers whose single ticket update is under way: it may not have taken its budget slot yet. */
+  private readonly updating = new Set<number>();
   private bulkInFlight = false;
   private lastBulkAt = 0;
   private scheduled = false;
   private running = false;
   private rerun = false;
   private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
+  private throttledUntil = 0;
   private sweeper: NodeJS.Timeout | null = null;
   private stopped = true;
   private readonly active = new Set<Promise<unknown>>();
@@ -57,29 +71,52 @@ export class InboundWorker {
     await this.loadWaiting();
     this.sweeper = setInterval(() => {
       void this.reconcileInterrupted(60_000).catch((err) => this.log.error({ err }, 'reconciliation failed'));
-      void this.loadWaiting().then(() => this.kick());
+      void this.loadWaiting().then(
+        () => this.kick(),
+        (err) => this.log.error({ err }, 'could not look for waiting messages; will look again'),
+      );
     }, this.sweepIntervalMs);
     this.sweeper.unref();
     this.kick();
   }
 
-  /** Stops taking new work and waits for the deliveries under way. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking new work and waits for the deliveries under way, up to `graceMs`. One still
+   * waiting after that (for rate budget, say) is safe to leave: a write it may have sent is
+   * reconciled at the next start.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.sweeper) clearInterval(this.sweeper);
-    while (this.active.size) await Promise.allSettled([...this.active]);
+    let timeout: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timeout = setTimeout(resolve, graceMs)));
+    while (this.active.size) {
+      const settled = await Promise.race([Promise.allSettled([...this.active]).then(() => 'settled' as const), grace.then(() => 'timeout' as const)]);
+      if (settled === 'timeout') {
+        this.log.warn({ underWay: this.active.size }, 'stopped with deliveries under way; they are reconciled at the next start');
+        break;
+      }
+    }
+    clearTimeout(timeout);
   }
 
-  /** A webhook was stored: look at it soon. */
+  /**
+   * A webhook was stored: look at it shortly. Webhooks that arrive within the same few
+   * milliseconds are split in one transaction, which is much cheaper than one each.
+   */
   notify(): void {
-    this.kick();
+    this.kick(Math.max(INTAKE_GATHER_MS, this.throttledUntil - Date.now()));
   }
 
+  /** Runs a round now (0) or after `delayMs`, keeping an earlier wake-up already planned. */
   private kick(delayMs = 0): void {
     if (this.stopped) return;
     if (delayMs > 0) {
+      const at = Date.now() + delayMs;
+      if (this.timer && this.timerAt <= at) return;
       if (this.timer) clearTimeout(this.timer);
+      this.timerAt = at;
       this.timer = setTimeout(() => {
         this.timer = null;
         this.kick();
@@ -96,7 +133,10 @@ export class InboundWorker {
 
   private track<T>(p: Promise<T>): Promise<T> {
     this.active.add(p);
-    void p.finally(() => this.active.delete(p));
+    // The caller handles p's failure; this branch only forgets p (a bare `finally` would raise
+    // the same rejection again, unhandled, and stop the process).
+    const forget = () => void this.active.delete(p);
+    p.then(forget, forget);
     return p;
   }
 
@@ -109,12 +149,19 @@ export class InboundWorker {
     try {
       do {
         this.rerun = false;
-        for (;;) {
-          const intake = await this.track(splitPendingEvents(this.deps));
-          for (const c of intake.customers) this.ready.add(c);
-          if (intake.events === 0) break;
-        }
+        const started = performance.now();
+        const intake = await this.track(splitPendingEvents(this.deps, INTAKE_BATCH));
+        for (const c of intake.customers) this.ready.add(c);
         await this.dispatch();
+        if (intake.events === INTAKE_BATCH) {
+          // A backlog: webhooks arrive faster than they are split. Acknowledging them comes
+          // first (Meta retries slow answers), so splitting takes at most a third of the time
+          // until the backlog is gone; the stored webhooks wait safely meanwhile.
+          const pause = Math.max(1, Math.round((performance.now() - started) * 2));
+          this.throttledUntil = Date.now() + pause;
+          this.kick(pause);
+          break;
+        }
       } while (this.rerun && !this.stopped);
     } catch (err) {
       this.log.error({ err }, 'inbound worker round failed; retrying shortly');
@@ -127,8 +174,21 @@ export class InboundWorker {
   private async dispatch(): Promise<void> {
     if (this.ready.size === 0 || this.stopped) return;
     const { budget } = this.deps.zendesk;
+    const slots = this.concurrency - this.inflight.size;
+    if (slots <= 0) return;
+    // Nothing can go out before the account budget has room: wait for it without scanning.
+    const accountWait = budget.delayFor();
+    if (accountWait > 0) {
+      this.kick(Math.min(Math.max(accountWait, 10), 1000));
+      return;
+    }
     const now = this.deps.clock.now();
-    const ids = [...this.ready].filter((id) => !this.inflight.has(id));
+    // Oldest first; look at a bounded window so a long queue costs the same as a short one.
+    const ids: number[] = [];
+    for (const id of this.ready) {
+      if (!this.inflight.has(id)) ids.push(id);
+      if (ids.length >= Math.max(slots * 4, BULK_WINDOW)) break;
+    }
     if (ids.length === 0) return;
     const rows = await this.deps.db.selectFrom('customers').select(['id', 'ticket_id', 'ticket_status', 'ticket_updated_at', 'retry_at']).where('id', 'in', ids).execute();
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -154,17 +214,19 @@ export class InboundWorker {
           wake = Math.min(wake, perTicket);
           continue;
         }
-        if (budget.updatesDelay() > 0) {
+        // Count the updates already started (on the safe side: some have taken their slot), so
+        // that no delivery is started only to wait for the budget: those customers go in bulk.
+        if (budget.updatesDelay(this.updating.size + 1) > 0) {
           bulk.push(id);
           continue;
         }
       }
-      const accountWait = budget.delayFor();
-      if (accountWait > 0) {
-        wake = Math.min(wake, accountWait);
+      const wait = budget.delayFor();
+      if (wait > 0) {
+        wake = Math.min(wake, wait);
         break;
       }
-      this.startDelivery(id);
+      this.startDelivery(id, target.kind === 'update');
     }
 
     if (bulk.length > 0) {
@@ -175,8 +237,9 @@ export class InboundWorker {
     if (wake !== Infinity) this.kick(Math.min(Math.max(wake, 10), 1000));
   }
 
-  private startDelivery(id: number): void {
+  private startDelivery(id: number, isUpdate: boolean): void {
     this.inflight.add(id);
+    if (isUpdate) this.updating.add(id);
     void this.track(
       deliverCustomer(this.deps, id)
         .then((outcome) => {
@@ -185,6 +248,7 @@ export class InboundWorker {
         .catch((err) => this.log.error({ err, customerId: id }, 'delivery failed unexpectedly'))
         .finally(() => {
           this.inflight.delete(id);
+          this.updating.delete(id);
           this.kick();
         }),
     );

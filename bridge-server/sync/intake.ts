@@ -63,13 +63,12 @@ export async function splitPendingEvents(deps: IntakeDeps, batchSize = 200): Pro
           .values({ event_id: eventId, source: 'whatsapp', path: 'body', reason: `not JSON: ${(error as Error).message}`, raw: event.raw_body.slice(0, 1_000_000), created_at: now })
           .execute();
         result.deadLetters++;
-        await trx.updateTable('webhook_events').set({ state: 'split', processed_at: now }).where('id', '=', eventId).execute();
         continue;
       }
       const split = splitWebhook(payload);
 
       for (const item of split.messages) {
-        const customerId = await resolveCustomer(trx, { bsuid: item.userId, waId: item.waId, profileName: item.profileName, phoneNumberId: item.phoneNumberId }, now);
+        const customerId = await resolveCustomer(trx, { bsuid: item.userId, waId: item.waId, profileName: item.profileName, phoneNumberId: item.phoneNumberId }, item.timestamp, now);
         if (customerId === null) {
           await trx
             .insertInto('dead_letters')
@@ -78,7 +77,6 @@ export async function splitPendingEvents(deps: IntakeDeps, batchSize = 200): Pro
           result.deadLetters++;
           continue;
         }
-        const customer = await trx.selectFrom('customers').select(['last_inbound_ts']).where('id', '=', customerId).executeTakeFirstOrThrow();
         const stored: StoredPayload = {
           message: item.message,
           profileName: item.profileName,
@@ -113,9 +111,6 @@ export async function splitPendingEvents(deps: IntakeDeps, batchSize = 200): Pro
         result.stored++;
         result.customers.add(customerId);
         deps.metrics.inboundMessages.inc({ outcome: 'stored' });
-        if (customer.last_inbound_ts === null || item.timestamp > Number(customer.last_inbound_ts)) {
-          await trx.updateTable('customers').set({ last_inbound_ts: item.timestamp }).where('id', '=', customerId).execute();
-        }
         const m = item.message as { type: string; system?: { type?: string; wa_id?: string } };
         if (m.type === 'system' && m.system?.type === 'user_changed_number' && m.system.wa_id) {
           await moveNumber(trx, customerId, item.waId, m.system.wa_id, now);
@@ -153,9 +148,12 @@ export async function splitPendingEvents(deps: IntakeDeps, batchSize = 200): Pro
           .execute();
         result.deadLetters++;
       }
-
-      await trx.updateTable('webhook_events').set({ state: 'split', processed_at: now }).where('id', '=', eventId).execute();
     }
+    await trx
+      .updateTable('webhook_events')
+      .set({ state: 'split', processed_at: now })
+      .where('id', 'in', events.map((e) => Number(e.id)))
+      .execute();
   });
   if (result.deadLetters) {
     deps.metrics.deadLetters.inc({ source: 'whatsapp' }, result.deadLetters);

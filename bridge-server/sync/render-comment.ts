@@ -604,9 +604,14 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** At most `max` user-perceived characters, cut after a word when one ends late enough. */
 function truncate(text: string, max: number): string {
-  const parts = Array.from(graphemes.segment(text), (s) => s.segment);
-  if (parts.length <= max) return text;
-  const head = parts.slice(0, max).join('');
+  // Walk the graphemes lazily: a 4,096-character message costs only the first `max` of them.
+  const parts: string[] = [];
+  for (const { segment } of graphemes.segment(text)) {
+    if (parts.length === max) break;
+    parts.push(segment);
+  }
+  if (parts.length < max || parts.join('').length === text.length) return text;
+  const head = parts.join('');
   const lastSpace = head.lastIndexOf(' ');
   const cut = lastSpace >= head.length / 2 ? head.slice(0, lastSpace) : head;
   return `${cut.trimEnd()}…`;

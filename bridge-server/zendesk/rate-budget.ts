@@ -33,6 +33,8 @@ class SlidingWindow {
   delay(now: number, n = 1): number {
     const used = this.used(now);
     if (used + n <= this.limit) return 0;
+    // More than the whole limit at once never fits: a full window (not NaN, which reads as "now").
+    if (n > this.limit) return this.windowMs;
     const freeing = this.stamps[this.head + used + n - this.limit - 1];
     return Math.max(1, freeing + this.windowMs - now);
   }
@@ -113,9 +115,10 @@ export class ZendeskBudget {
     return Math.max(0, (this.ticketPausedUntil.get(id) ?? 0) - now, this.ticketWindow(id).delay(now));
   }
 
-  updatesDelay(): number {
+  /** Milliseconds until `n` more Update Ticket requests fit (0: now). */
+  updatesDelay(n = 1): number {
     const now = this.clock.now();
-    return Math.max(0, this.updatesPausedUntil - now, this.updates.delay(now));
+    return Math.max(0, this.updatesPausedUntil - now, this.updates.delay(now, n));
   }
 
   take(req: BudgetRequest = {}): void {

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
 
   it('names every missing variable at once, with what to put there', () => {
     const problems = problemsOf({});
-    for (const name of ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID']) {
+    for (const name of ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'ZENDESK_URL', 'ZENDESK_OAUTH_TOKEN']) {
       expect(problems.some((p) => p.includes(name))).toBe(true);
     }
   });

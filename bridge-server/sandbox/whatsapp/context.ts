@@ -11,6 +11,7 @@ export interface WhatsAppSandboxSettings {
   appSecret: string;
   phoneNumberId: string;
   displayPhoneNumber: string;
+  verifiedName: string;
   wabaId: string;
   apiVersion: string;
   mediaUrlTtlMs: number;

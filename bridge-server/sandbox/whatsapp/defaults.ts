@@ -7,6 +7,7 @@ export const SANDBOX_ACCESS_TOKEN = 'sandbox-whatsapp-token';
 export const SANDBOX_APP_SECRET = 'sandbox-app-secret';
 export const SANDBOX_PHONE_NUMBER_ID = '100000000000001';
 export const SANDBOX_DISPLAY_PHONE_NUMBER = '15550100001';
+export const SANDBOX_VERIFIED_NAME = 'WhatsApp for Zendesk Sandbox';
 export const SANDBOX_WABA_ID = '200000000000001';
 export const SANDBOX_API_VERSION = 'v23.0';
 /** Meta: a media URL is valid for about 5 minutes. */

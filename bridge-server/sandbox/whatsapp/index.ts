@@ -28,11 +28,13 @@ import {
   SANDBOX_DISPLAY_PHONE_NUMBER,
   SANDBOX_MEDIA_URL_TTL_MS,
   SANDBOX_PHONE_NUMBER_ID,
+  SANDBOX_VERIFIED_NAME,
   SANDBOX_WABA_ID,
 } from './defaults';
 import { Faults, type Fault, type FaultSpec } from './faults';
 import { sendGraphError } from './graph-error';
 import { mediaRoutes } from './routes/media';
+import { phoneNumberRoutes } from './routes/phone-numbers';
 import { WhatsAppSandboxState, type AddMediaOptions } from './state';
 
 export * from './defaults';
@@ -47,6 +49,8 @@ export interface WhatsAppSandboxOptions {
   appSecret?: string;
   phoneNumberId?: string;
   displayPhoneNumber?: string;
+  /** The business name Meta shows for the number. */
+  verifiedName?: string;
   wabaId?: string;
   apiVersion?: string;
   /** How long a media download URL stays valid; default 5 minutes. */
@@ -75,6 +79,7 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
     appSecret: options.appSecret ?? SANDBOX_APP_SECRET,
     phoneNumberId: options.phoneNumberId ?? SANDBOX_PHONE_NUMBER_ID,
     displayPhoneNumber: options.displayPhoneNumber ?? SANDBOX_DISPLAY_PHONE_NUMBER,
+    verifiedName: options.verifiedName ?? SANDBOX_VERIFIED_NAME,
     wabaId: options.wabaId ?? SANDBOX_WABA_ID,
     apiVersion: options.apiVersion ?? SANDBOX_API_VERSION,
     mediaUrlTtlMs: options.mediaUrlTtlMs ?? SANDBOX_MEDIA_URL_TTL_MS,
@@ -102,8 +107,9 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
   app.use(faults.middleware());
   app.use(requireBearer(settings.accessToken, () => (stats.unauthorized += 1)));
   app.use(express.json({ limit: '5mb' }));
-  // More specific Graph routes (messages, templates, …) go before the media routes, whose
-  // `/:version/:mediaId` would otherwise match any two-segment path.
+  // More specific Graph routes (the phone number, messages, templates, …) go before the media
+  // routes, whose `/:version/:mediaId` would otherwise match any two-segment path.
+  app.use(phoneNumberRoutes(ctx));
   app.use(mediaRoutes(ctx));
   app.use((req: Request, res: Response) => {
     sendGraphError(res, 400, { message: `Unknown path components: ${req.path}`, code: 2500 });

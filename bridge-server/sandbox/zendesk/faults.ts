@@ -1,9 +1,11 @@
 /**
  * Fault injection: matching requests are answered with a chosen status (or a dropped
  * connection) before any normal handling, to exercise the bridge's retry and recovery paths.
+ * With `afterApply`, the request is handled first (the write lands in the account) and only
+ * its answer is lost or replaced: the case a client cannot tell from a write that never landed.
  */
 import { STATUS_CODES } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { SandboxStats } from './state';
 
 export interface FaultSpec {
@@ -14,7 +16,11 @@ export interface FaultSpec {
    * and may use `:name` for one segment and `*` for anything, e.g. `/api/v2/tickets/:id`.
    */
   path?: RegExp | string;
-  status: number;
+  /**
+   * Status to answer with. Without it (and without `dropConnection`) the fault only delays:
+   * after `delayMs` the request is handled, and answered, as usual.
+   */
+  status?: number;
   /** How many matching requests to fault; default 1. `Infinity` keeps it until cleared. */
   times?: number;
   /** Sent as `Retry-After` when given. */
@@ -25,6 +31,12 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the socket instead of answering: the client sees a network error. */
   dropConnection?: boolean;
+  /**
+   * Handle the request first, so that Zendesk applies it, and only then fault the answer: after
+   * `delayMs`, drop the connection (`dropConnection`), answer `status` instead of the real answer
+   * (a proxy failing after the write), or, with neither, send the real answer late.
+   */
+  afterApply?: boolean;
 }
 
 export interface Fault extends FaultSpec {
@@ -107,6 +119,35 @@ export function defaultFaultBody(status: number): unknown {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+function sendFault(fault: Fault & { status: number }, res: Response): void {
+  if (fault.retryAfterSeconds !== undefined) res.set('Retry-After', String(fault.retryAfterSeconds));
+  res.status(fault.status);
+  if (fault.status === 204 || fault.status === 304) res.end();
+  else res.json(fault.body === undefined ? defaultFaultBody(fault.status) : fault.body);
+}
+
+/** Lets the route handle (and apply) the request, then faults the answer it was about to send. */
+function faultTheAnswer(fault: Fault, req: Request, res: Response): void {
+  const realEnd = res.end;
+  res.end = function faultedEnd(this: Response, ...args: unknown[]) {
+    res.end = realEnd;
+    void (async () => {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.dropConnection) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status === undefined) {
+        (realEnd as (...a: unknown[]) => Response).apply(res, args);
+        return;
+      }
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      sendFault({ ...fault, status: fault.status }, res);
+    })();
+    return this;
+  } as Response['end'];
+}
+
 export function faultMiddleware(registry: FaultRegistry, stats: SandboxStats): RequestHandler {
   return async (req, res, next) => {
     const fault = registry.take(req.method, req.path);
@@ -115,14 +156,20 @@ export function faultMiddleware(registry: FaultRegistry, stats: SandboxStats): R
       return;
     }
     stats.faultsInjected += 1;
+    if (fault.afterApply) {
+      faultTheAnswer(fault, req, res);
+      next();
+      return;
+    }
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.dropConnection) {
       req.socket.destroy();
       return;
     }
-    if (fault.retryAfterSeconds !== undefined) res.set('Retry-After', String(fault.retryAfterSeconds));
-    res.status(fault.status);
-    if (fault.status === 204 || fault.status === 304) res.end();
-    else res.json(fault.body === undefined ? defaultFaultBody(fault.status) : fault.body);
+    if (fault.status === undefined) {
+      next();
+      return;
+    }
+    sendFault({ ...fault, status: fault.status }, res);
   };
 }

@@ -141,3 +141,45 @@ describe('WhatsApp Cloud API sandbox: media', () => {
     expect((await res.json()).error).toMatchObject({ code: 2500, message: 'Unknown path components: /nope' });
   });
 });
+
+describe('WhatsApp Cloud API sandbox: the business phone number', () => {
+  let sandbox: WhatsAppSandbox;
+  let base: string;
+
+  beforeEach(async () => {
+    sandbox = createWhatsAppSandbox({ phoneNumberId: '100000000000007', displayPhoneNumber: '15550100007', verifiedName: 'Pizzeria Da Gino' });
+    base = await sandbox.listen();
+  });
+  afterEach(() => sandbox.close());
+
+  it('when the configured number is asked for with the token, then it answers its name, display number and quality', async () => {
+    const res = await fetch(`${base}/v23.0/100000000000007`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ verified_name: 'Pizzeria Da Gino', display_phone_number: '+1 555-010-0007', quality_rating: 'GREEN', id: '100000000000007' });
+  });
+
+  it('when fields are named, then only those fields and the id come back, as doctor asks for them', async () => {
+    const res = await fetch(`${base}/v23.0/100000000000007?fields=display_phone_number,verified_name`, { headers: auth });
+    expect(await res.json()).toEqual({ verified_name: 'Pizzeria Da Gino', display_phone_number: '+1 555-010-0007', id: '100000000000007' });
+  });
+
+  it('when a field does not exist, then Graph error 100 says which', async () => {
+    const res = await fetch(`${base}/v23.0/100000000000007?fields=display_phone_number,colour`, { headers: auth });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: 100, message: expect.stringContaining('nonexisting field (colour)') });
+  });
+
+  it('when the token is wrong, then 401 with error 190', async () => {
+    const res = await fetch(`${base}/v23.0/100000000000007`, { headers: { Authorization: 'Bearer wrong' } });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe(190);
+  });
+
+  it('when another id is asked for, then it is unknown, and media ids still resolve', async () => {
+    const other = await fetch(`${base}/v23.0/100000000000008`, { headers: auth });
+    expect(other.status).toBe(400);
+    expect((await other.json()).error).toMatchObject({ code: 100, error_subcode: 33 });
+    const id = sandbox.addMedia(jpeg, 'image/jpeg');
+    expect((await fetch(`${base}/v23.0/${id}`, { headers: auth })).status).toBe(200);
+  });
+});

@@ -642,6 +642,48 @@ describe('fault injection', () => {
     expect((await call('/api/v2/users/me')).status).toBe(200);
   });
 
+  it('when a fault comes after the write (afterApply), then the update is applied but its answer is lost', async () => {
+    const requester = await endUser();
+    const id = (await newTicket(requester)).body.ticket.id;
+    sandbox.faults.add({ method: 'PUT', path: '/api/v2/tickets/:id', dropConnection: true, afterApply: true });
+    await expect(call(`/api/v2/tickets/${id}`, { method: 'PUT', body: comment('applied, answer lost', requester, { metadata: { delivery: 'd-1' } }) })).rejects.toThrow();
+    expect(sandbox.comments(id).map((c) => c.body)).toEqual(['Ciao!', 'applied, answer lost']);
+    expect(sandbox.audits(id).at(-1)?.metadata.custom).toEqual({ delivery: 'd-1' });
+    expect(sandbox.state.stats.byStatus.dropped).toBe(1);
+  });
+
+  it('when a create is answered 502 after it was applied, then repeating it with its Idempotency-Key returns the same ticket', async () => {
+    const requester = await endUser();
+    sandbox.faults.add({ method: 'POST', path: '/api/v2/tickets', status: 502, afterApply: true });
+    const body = { ticket: { subject: 'WhatsApp', requester_id: requester, comment: { body: 'Ciao!', author_id: requester } } };
+    const headers = { 'Idempotency-Key': 'delivery-42' };
+    const failed = await call('/api/v2/tickets', { method: 'POST', body, headers });
+    expect(failed.status).toBe(502);
+    expect(failed.headers.get('x-idempotency-lookup')).toBeNull();
+    expect(sandbox.state.tickets.size).toBe(1);
+
+    const replay = await call('/api/v2/tickets', { method: 'POST', body, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('x-idempotency-lookup')).toBe('hit');
+    expect(replay.body.ticket.id).toBe([...sandbox.state.tickets.keys()][0]);
+    expect(sandbox.state.tickets.size).toBe(1);
+  });
+
+  it('when a fault has no status, then it only delays the request, before or after applying it', async () => {
+    sandbox.faults.add({ path: '/api/v2/users/me', delayMs: 60 });
+    const started = Date.now();
+    expect((await call('/api/v2/users/me')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+
+    const requester = await endUser();
+    sandbox.faults.add({ method: 'POST', path: '/api/v2/tickets', delayMs: 300, afterApply: true });
+    let answered = false;
+    const pending = newTicket(requester).finally(() => (answered = true));
+    while (sandbox.state.tickets.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(answered).toBe(false);
+    expect((await pending).status).toBe(201);
+  });
+
   it('when faults are managed over /__sandbox, then they apply and clear, and the state is summarized', async () => {
     const added = await call('/__sandbox/faults', { method: 'POST', auth: null, body: { path: '/api/v2/users/me', status: 500, times: 'always' } });
     expect(added.status).toBe(201);

@@ -24,4 +24,8 @@ describe('chooseTarget', () => {
   it('opens a follow-up for a closed ticket', () => {
     expect(chooseTarget({ ticketId: 7, status: 'closed', updatedAt: new Date(now).toISOString() }, now, reopen)).toMatchObject({ kind: 'create', reason: 'closed', followupOf: 7 });
   });
+
+  it('opens a new ticket (not a follow-up) when the ticket refused a comment for being at the comment cap', () => {
+    expect(chooseTarget({ ticketId: 7, status: 'comment-cap', updatedAt: new Date(now).toISOString() }, now, reopen)).toMatchObject({ kind: 'create', reason: 'comment-cap', followupOf: null, previousTicketId: 7 });
+  });
 });

@@ -32,6 +32,16 @@ describe('ZendeskBudget', () => {
     expect(budget.updatesDelay()).toBeGreaterThan(0);
   });
 
+  it('says how long until several more updates fit, and never "now" for more than the whole limit', () => {
+    const clock = fakeClock();
+    const budget = new ZendeskBudget({ ...limits, ticketUpdatesPerMinute: 3 }, clock, { headroom: 1 });
+    budget.take({ ticketUpdate: true });
+    clock.advance(1000);
+    expect(budget.updatesDelay(2)).toBe(0);
+    expect(budget.updatesDelay(3)).toBe(59_000);
+    expect(budget.updatesDelay(4)).toBe(60_000);
+  });
+
   it('counts updates per ticket over 10 minutes', () => {
     const clock = fakeClock();
     const budget = new ZendeskBudget({ ...limits, ticketUpdatesPerMinute: 1000, accountPerMinute: 1000 }, clock, { headroom: 1 });

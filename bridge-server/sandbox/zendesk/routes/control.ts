@@ -16,13 +16,16 @@ const faultBodySchema = z.object({
   path: z.string().optional(),
   /** A regular expression source, instead of `path`. */
   pathRegex: z.string().optional(),
-  status: z.number().int().min(100).max(599),
+  /** Absent: the fault only delays (`delayMs`), or, with `afterApply`, answers late. */
+  status: z.number().int().min(100).max(599).optional(),
   /** A count, or `"always"` until cleared. */
   times: z.union([z.number().int().positive(), z.literal('always')]).optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
   body: z.unknown().optional(),
   delayMs: z.number().nonnegative().optional(),
   dropConnection: z.boolean().optional(),
+  /** Apply the request, then fault its answer. */
+  afterApply: z.boolean().optional(),
 });
 
 export function presentFault(fault: Fault) {
@@ -30,11 +33,12 @@ export function presentFault(fault: Fault) {
     id: fault.id,
     method: fault.method ?? null,
     path: fault.path === undefined ? null : fault.path instanceof RegExp ? fault.path.toString() : fault.path,
-    status: fault.status,
+    status: fault.status ?? null,
     remaining: Number.isFinite(fault.remaining) ? fault.remaining : 'always',
     retryAfterSeconds: fault.retryAfterSeconds ?? null,
     delayMs: fault.delayMs ?? 0,
     dropConnection: fault.dropConnection ?? false,
+    afterApply: fault.afterApply ?? false,
   };
 }
 
