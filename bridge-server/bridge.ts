@@ -20,6 +20,15 @@ import { resolveLocale } from './i18n';
 import { createHttpApp } from './http/server';
 import { healthRouter } from './http/health';
 import { whatsappWebhookRouter } from './http/whatsapp-webhook';
+import { zendeskWebhookRouter } from './http/zendesk-webhook';
+import { OutboundWorker, type OutboundWorkerOptions } from './sync/outbound-worker';
+import { OutboundPacer, type PacerOptions } from './sync/outbound-pacer';
+import { WhatsAppSender } from './whatsapp/messages';
+import { WEBHOOK_SECRET_KEY } from './cli/setup';
+import { appApiRouter } from './http/app-api';
+import { TemplatesApi } from './whatsapp/templates-api';
+import { TemplateSyncer, type TemplateSyncerOptions } from './sync/templates';
+import { translator } from './i18n';
 
 export interface BridgeOptions {
   clock?: Clock;
@@ -32,6 +41,10 @@ export interface BridgeOptions {
   inboundMaxAttempts?: number;
   /** Start the worker (default true); tests of the webhook alone may leave it off. */
   startWorker?: boolean;
+  /** Outbound worker timing and pacing (agent replies to WhatsApp). */
+  outbound?: OutboundWorkerOptions & { pacer?: PacerOptions; maxAttempts?: number };
+  /** Template sync timing (the period defaults to TEMPLATE_SYNC_MINUTES). */
+  templateSync?: TemplateSyncerOptions;
 }
 
 export interface Bridge {
@@ -41,6 +54,10 @@ export interface Bridge {
   logger: Logger;
   worker: InboundWorker;
   zendesk: ZendeskClient;
+  /** Sends agent replies to WhatsApp, applies delivery statuses, writes notes. */
+  outbound: OutboundWorker;
+  /** Templates: synced at start, periodically, after template webhooks and on demand. */
+  templates: TemplateSyncer;
   app: ReturnType<typeof createHttpApp>;
   /** Starts the worker and listens; resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -56,9 +73,10 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
   if (applied.length) logger.info({ applied, store: store.location }, 'store migrated');
 
   const budget = new ZendeskBudget(config.zendesk.limits, clock);
+  const zendeskAuth = createAuthProvider(config.zendesk.auth, config.zendesk.url, clock);
   const zendesk = new ZendeskClient({
     baseUrl: config.zendesk.url,
-    auth: createAuthProvider(config.zendesk.auth, config.zendesk.url, clock),
+    auth: zendeskAuth,
     budget,
     clock,
     logger: logger.child({ component: 'zendesk' }),
@@ -83,6 +101,34 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
   };
   const worker = new InboundWorker(deps, options.worker);
 
+  const outbound = new OutboundWorker(
+    {
+      db: store.db,
+      zendesk,
+      zendeskAuthHeader: () => zendeskAuth.header(),
+      sender: new WhatsAppSender({ graphUrl: config.whatsapp.graphUrl, apiVersion: config.whatsapp.apiVersion, accessToken: config.whatsapp.accessToken, metrics }),
+      pacer: new OutboundPacer(options.outbound?.pacer),
+      clock,
+      logger,
+      metrics,
+      settings: {
+        locale: resolveLocale(config.inbound.locale),
+        timeZone: config.inbound.timeZone,
+        markReadOnReply: config.outbound.markReadOnReply,
+        maxAttempts: options.outbound?.maxAttempts ?? 8,
+        firstEventLookbackMs: 15 * 60_000,
+        zendeskUrl: config.zendesk.url,
+      },
+    },
+    options.outbound,
+  );
+
+  const templatesApi = new TemplatesApi({ graphUrl: config.whatsapp.graphUrl, apiVersion: config.whatsapp.apiVersion, accessToken: config.whatsapp.accessToken });
+  const templates = new TemplateSyncer(
+    { db: store.db, api: templatesApi, wabaId: config.whatsapp.businessAccountId, clock, logger },
+    { intervalMs: config.templates.syncMinutes * 60_000, ...options.templateSync },
+  );
+
   const app = createHttpApp(logger, [
     healthRouter({ db: store.db, metrics, workersRunning: () => worker.isRunning }),
     whatsappWebhookRouter({
@@ -94,6 +140,28 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
       verifyToken: config.whatsapp.verifyToken,
       onStored: () => worker.notify(),
     }),
+    zendeskWebhookRouter({
+      db: store.db,
+      metrics,
+      logger,
+      clock,
+      // ZENDESK_WEBHOOK_SECRET, and the secret `setup` stored (so a rotation by setup just works).
+      secrets: async () => {
+        const stored = await store.db.selectFrom('bridge_settings').select('value').where('key', '=', WEBHOOK_SECRET_KEY).executeTakeFirst();
+        return [config.zendesk.webhookSecret, stored?.value ?? null];
+      },
+      onStored: () => outbound.notify(),
+    }),
+    appApiRouter({
+      db: store.db,
+      clock,
+      logger,
+      apiKey: config.bridgeApiKey,
+      defaultLocale: resolveLocale(config.inbound.locale),
+      syncer: templates,
+      rateLimitPerMinute: config.appApiRateLimit,
+      send: { db: store.db, api: templatesApi, zendesk, phoneNumberId: config.whatsapp.phoneNumberId, clock, logger, commentT: translator(resolveLocale(config.inbound.locale)) },
+    }),
   ]);
 
   let server: Server | null = null;
@@ -104,9 +172,13 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
     logger,
     worker,
     zendesk,
+    outbound,
+    templates,
     app,
     async listen(port = config.port, host = '0.0.0.0') {
       if (options.startWorker !== false) await worker.start();
+      if (options.startWorker !== false) await outbound.start();
+      templates.start();
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
       });
@@ -124,6 +196,8 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
         });
       }
       await worker.stop();
+      await outbound.stop();
+      await templates.stop();
       await store.close();
     },
   };

@@ -42,6 +42,16 @@ export interface Config {
     plan: ZendeskPlan;
   };
   bridgeApiKey: string | null;
+  outbound: {
+    /** Mark the customer's latest message read (blue ticks) when an agent's reply is sent. */
+    markReadOnReply: boolean;
+  };
+  /** App API requests per minute per key. */
+  appApiRateLimit: number;
+  templates: {
+    /** Full template sync period in minutes; 0 turns the periodic sync off. */
+    syncMinutes: number;
+  };
   inbound: {
     /** A solved ticket is reopened by a new message within this period; after it, a new ticket. */
     reopenPeriodMs: number;
@@ -105,7 +115,10 @@ const Env = z.object({
   ),
   ZENDESK_RATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional()),
   ZENDESK_TICKET_UPDATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional()),
+  WHATSAPP_MARK_READ_ON_REPLY: z.preprocess(blankToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'WHATSAPP_MARK_READ_ON_REPLY must be true or false' }) }).default('false')),
   BRIDGE_API_KEY: z.preprocess(blankToUndefined, z.string().min(24, 'BRIDGE_API_KEY must be at least 24 characters: generate one with `openssl rand -hex 24`').optional()),
+  TEMPLATE_SYNC_MINUTES: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'TEMPLATE_SYNC_MINUTES must be a number of minutes (0 turns the periodic sync off)' }).min(0).default(15)),
+  APP_API_RATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'APP_API_RATE_LIMIT must be a number of requests per minute' }).int().positive().default(300)),
   TICKET_REOPEN_DAYS: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'TICKET_REOPEN_DAYS must be a number of days' }).min(0).default(3)),
   BRIDGE_LOCALE: z.preprocess(blankToUndefined, z.string().default('en')),
   BRIDGE_TIME_ZONE: z.preprocess(
@@ -203,6 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     bridgeApiKey: e.BRIDGE_API_KEY ?? null,
+    outbound: { markReadOnReply: ['true', '1', 'yes'].includes(e.WHATSAPP_MARK_READ_ON_REPLY) },
+    appApiRateLimit: e.APP_API_RATE_LIMIT,
+    templates: { syncMinutes: e.TEMPLATE_SYNC_MINUTES },
     inbound: {
       reopenPeriodMs: e.TICKET_REOPEN_DAYS * 24 * 3600 * 1000,
       locale: e.BRIDGE_LOCALE,

@@ -3,9 +3,11 @@
  *
  *   start        run the bridge (with no credentials at all: the local sandbox, see `npm start`)
  *   migrate      apply store migrations and exit
+ *   setup        create or update the Zendesk webhook and trigger (idempotent; --dry-run)
  *   doctor       show the configuration (secrets masked) and check the store, Zendesk and Meta
  *   deadletters  list webhook items kept because they could not be understood
  *   failures     list inbound messages that could not be written to Zendesk
+ *   templates    sync the WABA's message templates and list them
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,9 +22,11 @@ const HELP = `Usage: npm run bridge -- <command> [options]
 Commands:
   start         run the bridge; with no credentials in the environment, the local sandbox
   migrate       apply the store's migrations and exit
+  setup         create or update the Zendesk webhook and trigger agent replies need  [--dry-run]
   doctor        show the configuration (secrets masked) and check the store, Zendesk and Meta
   deadletters   list webhook items kept because they could not be understood  [--limit N]
   failures      list inbound messages that could not be written to Zendesk     [--limit N]
+  templates     sync the WABA's message templates from Meta and list them     [--offline]
 
 Configuration comes from the environment or a .env file: see docs/operators.md.`;
 
@@ -32,7 +36,7 @@ function loadDotEnv() {
 
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, offline: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const command = positionals[0] ?? 'start';
   if (values.help || command === 'help') {
     console.log(HELP);
@@ -67,12 +71,25 @@ async function main(argv: string[]): Promise<number> {
       await store.close();
       return 0;
     }
+    case 'setup': {
+      const config = loadConfig();
+      if (!config.publicUrl) {
+        console.error('PUBLIC_URL is missing: set it to the address where Zendesk can reach the bridge, e.g. https://bridge.example.com');
+        return 2;
+      }
+      const { runSetupCommand } = await import('./cli/setup-command');
+      return runSetupCommand(config, Boolean(values['dry-run']));
+    }
     case 'doctor':
       return runDoctor(process.env);
     case 'deadletters':
       return listDeadLetters(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit);
     case 'failures':
       return listFailures(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit);
+    case 'templates': {
+      const { runTemplatesCommand } = await import('./cli/templates');
+      return runTemplatesCommand(process.env, { offline: values.offline === true });
+    }
     default:
       console.error(`Unknown command "${command}".\n\n${HELP}`);
       return 2;

@@ -9,6 +9,7 @@ import type { Clock } from '../lib/clock';
 import { createZendeskSandbox, type ZendeskSandbox } from './zendesk';
 import type { ZendeskSandboxOptions } from './zendesk/options';
 import { DEFAULT_BEARER_TOKEN } from './zendesk/options';
+import { runSetup, type SetupResult } from '../cli/setup';
 import { createWhatsAppSandbox, type WhatsAppSandbox, type WhatsAppSandboxOptions } from './whatsapp';
 
 export const SANDBOX_VERIFY_TOKEN = 'sandbox-verify-token';
@@ -36,6 +37,12 @@ export interface Stack {
   webhookUrl: string;
   /** Stops the bridge (as a deploy or a crash would) and starts a new one on the same store. */
   restartBridge(options?: BridgeOptions): Promise<void>;
+  /**
+   * Runs the bridge's `setup` against the simulated Zendesk (webhook + trigger pointing at the
+   * bridge, secret stored in the bridge's store), so agent replies fire the webhook. Run again
+   * after a restart, which changes the bridge's port.
+   */
+  setupZendesk(opts?: { dryRun?: boolean }): Promise<SetupResult>;
   close(): Promise<void>;
 }
 
@@ -63,6 +70,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const host = options.host ?? '127.0.0.1';
   let bridge = await createBridge(config, { clock: options.clock, ...options.bridge });
   let bridgeUrl = await bridge.listen(options.bridgePort ?? 0, host);
+  // Status webhooks of the simulated number go to the bridge, as Meta's do.
+  whatsapp.outbox.webhookUrl = `${bridgeUrl}/webhooks/whatsapp`;
+  let setupDone = false;
+  const setupZendesk = async (opts: { dryRun?: boolean } = {}) => {
+    const result = await runSetup({ zendesk: bridge.zendesk, publicUrl: bridgeUrl, dryRun: opts.dryRun, db: opts.dryRun ? undefined : bridge.store.db, now: () => (options.clock ?? { now: Date.now }).now() });
+    if (!opts.dryRun) setupDone = true;
+    return result;
+  };
 
   const stack: Stack = {
     zendesk,
@@ -81,7 +96,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await bridge.close();
       bridge = await createBridge(config, { clock: options.clock, ...options.bridge, ...bridgeOptions });
       bridgeUrl = await bridge.listen(options.bridgePort ?? 0, host);
+      whatsapp.outbox.webhookUrl = `${bridgeUrl}/webhooks/whatsapp`;
+      if (setupDone) await setupZendesk();
     },
+    setupZendesk,
     async close() {
       await bridge.close();
       await Promise.all([zendesk.close(), whatsapp.close()]);

@@ -13,6 +13,8 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
     bridgePort: port,
     bridge: { logger },
   });
+  // The Zendesk webhook and trigger, as `npm run bridge -- setup` creates them, so agent replies flow.
+  await stack.setupZendesk();
   const lines = [
     '',
     'WhatsApp for Zendesk — sandbox (no credentials found, so everything runs locally)',

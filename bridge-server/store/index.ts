@@ -9,11 +9,15 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, sql } from 'kysely';
 import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
+import * as m002 from './migrations/002-outbound';
+import * as m003 from './migrations/003-templates';
 
 export type Store = Kysely<Database>;
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-outbound': m002,
+  '003-templates': m003,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -120,6 +120,109 @@ export interface TemplateEventTable {
   waba_id: string | null;
   raw: string;
   received_at: number;
+  /** Set once the template sync has applied the event (migration 003). */
+  processed_at?: number | null;
+}
+
+/** One WhatsApp message of an agent's reply: a text part or an attachment, sent once. */
+export interface OutboundMessageTable {
+  id: Generated<number>;
+  /** The Zendesk comment and the part of it (text parts first, then attachments): unique together. */
+  comment_id: number;
+  part: number;
+  ticket_id: number;
+  customer_id: number;
+  phone_number_id: string;
+  /** text, image, video, audio, document. */
+  kind: string;
+  /** JSON: `{text}` or the Zendesk attachment `{id, fileName, contentType, size, url}`. */
+  body: string;
+  /** Graph media id once the attachment is uploaded. */
+  media_id: string | null;
+  /** Meta's wamid once accepted. */
+  wamid: string | null;
+  /**
+   * queued → sending → accepted → sent → delivered → read; failed (final); blocked (not sent:
+   * window closed or an error that needs the agent); skipped (could not be sent, noted).
+   */
+  state: string;
+  error_code: number | null;
+  error: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  updated_at: number;
+  /** Timestamp (Unix seconds) of the status that set `state`. */
+  status_ts: number | null;
+}
+
+/** An internal note the bridge writes on a ticket, keyed so it is written once. */
+export interface OutboundNoteTable {
+  id: string;
+  ticket_id: number;
+  html_body: string;
+  state: 'pending' | 'done' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface BridgeSettingTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** A message template of the WABA, as last synced from the Graph API (or updated by a webhook). */
+export interface TemplateTable {
+  /** Meta's template id. */
+  id: string;
+  waba_id: string;
+  name: string;
+  /** Meta's language code: en_US, it, pt_BR, zh_CN, … */
+  language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED, … */
+  status: string;
+  /** MARKETING, UTILITY, AUTHENTICATION. */
+  category: string;
+  /** POSITIONAL or NAMED. */
+  parameter_format: string;
+  /** The components as Meta returns them, as JSON. */
+  components: string;
+  /** GREEN, YELLOW, RED, UNKNOWN. */
+  quality_score: string | null;
+  rejected_reason: string | null;
+  synced_at: number;
+  updated_at: number;
+}
+
+/** A template sent from the app API to a ticket's customer. */
+export interface TemplateSendTable {
+  id: string;
+  ticket_id: number;
+  customer_id: number;
+  idempotency_key: string | null;
+  /** SHA-256 of name, language and values: a repeated key with other values is a conflict. */
+  request_hash: string;
+  template_id: string;
+  name: string;
+  language: string;
+  /** The Graph API `template` object sent, as JSON. */
+  payload: string;
+  /** The text the customer sees (the ticket comment). */
+  rendered: string;
+  /** sending → sent (accepted by Meta) | failed; delivery states come from status_events. */
+  state: 'sending' | 'sent' | 'failed';
+  wamid: string | null;
+  error_code: number | null;
+  error: string | null;
+  /** The public comment on the ticket: pending → done | failed. */
+  comment_state: 'pending' | 'done' | 'failed';
+  comment_id: number | null;
+  agent_id: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -132,4 +235,9 @@ export interface Database {
   media: MediaTable;
   status_events: StatusEventTable;
   template_events: TemplateEventTable;
+  templates: TemplateTable;
+  template_sends: TemplateSendTable;
+  outbound_messages: OutboundMessageTable;
+  outbound_notes: OutboundNoteTable;
+  bridge_settings: BridgeSettingTable;
 }

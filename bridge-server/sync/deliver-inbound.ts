@@ -410,5 +410,14 @@ async function quotedTexts(db: Store, messages: RenderableMessage[]): Promise<Ma
     const msg = (JSON.parse(r.payload) as StoredPayload).message as { text?: { body?: string }; type: string };
     quoted.set(r.message_id, msg.text?.body ? msg.text.body.slice(0, 80) : `[${msg.type}]`);
   }
+  // A reply or reaction to an agent's message: quote what the bridge sent.
+  const missing = [...ids].filter((id) => !quoted.has(id));
+  if (missing.length) {
+    const sent = await db.selectFrom('outbound_messages').select(['wamid', 'kind', 'body']).where('wamid', 'in', missing).execute();
+    for (const r of sent) {
+      const body = JSON.parse(r.body) as { text?: string; fileName?: string };
+      if (r.wamid) quoted.set(r.wamid, body.text ? body.text.slice(0, 80) : `[${r.kind}${body.fileName ? `: ${body.fileName}` : ''}]`);
+    }
+  }
   return quoted;
 }

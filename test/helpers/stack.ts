@@ -36,6 +36,8 @@ export class TestStack {
 
   /** POSTs the envelope to the bridge signed with the app secret, as Meta does. */
   send(envelope: unknown): Promise<Response> {
+    // The simulated number sees the customer write too: their 24-hour window opens there.
+    this.whatsapp.outbox.observeInbound(envelope);
     return deliver(this.webhookUrl, envelope, this.whatsapp.settings.appSecret);
   }
   ticketsOf(user: UserRecord): TicketRecord[] {

@@ -34,7 +34,13 @@ import {
 import { Faults, type Fault, type FaultSpec } from './faults';
 import { sendGraphError } from './graph-error';
 import { mediaRoutes } from './routes/media';
+import { templateRoutes } from './routes/templates';
+import { SandboxTemplates } from './templates';
+import { deliver } from './phone';
 import { phoneNumberRoutes } from './routes/phone-numbers';
+import { messageRoutes } from './routes/messages';
+import { Outbox } from './outbox';
+import { validateTemplateSend as checkTemplateSend } from './template-validation';
 import { WhatsAppSandboxState, type AddMediaOptions } from './state';
 
 export * from './defaults';
@@ -42,6 +48,8 @@ export type { FaultSpec, Fault } from './faults';
 export type { StoredMedia, AddMediaOptions } from './state';
 export type { WhatsAppSandboxSettings, WhatsAppSandboxStats } from './context';
 export { WhatsAppSandboxState } from './state';
+export { SandboxTemplates, SEED_TEMPLATES, type SandboxTemplate, type NewTemplate } from './templates';
+export { validateTemplateSend, type TemplateRefusal } from './template-validation';
 
 export interface WhatsAppSandboxOptions {
   clock?: Clock;
@@ -55,9 +63,19 @@ export interface WhatsAppSandboxOptions {
   apiVersion?: string;
   /** How long a media download URL stays valid; default 5 minutes. */
   mediaUrlTtlMs?: number;
+  /** The WABA's templates at start (default: the realistic seed in ./templates). */
+  templates?: import('./templates').NewTemplate[];
 }
 
+export type { SentMessage, UploadedMedia, AutoStatuses } from './outbox';
+export { Outbox } from './outbox';
+
 export interface WhatsAppSandbox {
+  /**
+   * What the number sent (the customers' "phones"), the windows it observed, status webhooks:
+   * set `outbox.webhookUrl` to receive statuses; `outbox.emitStatus(wamid, 'read')` by hand.
+   */
+  outbox: Outbox;
   app: Express;
   state: WhatsAppSandboxState;
   settings: Readonly<WhatsAppSandboxSettings>;
@@ -70,6 +88,13 @@ export interface WhatsAppSandbox {
   close(): Promise<void>;
   /** Stores a file as if a customer had sent it; returns its media id. */
   addMedia(bytes: Buffer, mimeType: string, opts?: AddMediaOptions): string;
+  /** The WABA's message templates (add, change status, category, quality). */
+  templates: SandboxTemplates;
+  /**
+   * Changes a template's status and POSTs Meta's `message_template_status_update` webhook,
+   * signed with the app secret, to the bridge's webhook URL.
+   */
+  emitTemplateStatus(webhookUrl: string, name: string, language: string, event: string, reason?: string): Promise<globalThis.Response>;
 }
 
 export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): WhatsAppSandbox {
@@ -96,7 +121,9 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
     },
   };
   const ctx: SandboxContext = { state, clock, settings, stats, ...urlSigner(randomBytes(32)) };
+  const templates = new SandboxTemplates(settings.wabaId, () => clock.now(), options.templates);
 
+  const outbox = new Outbox({ clock, appSecret: settings.appSecret, phoneNumberId: settings.phoneNumberId });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -110,6 +137,8 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
   // More specific Graph routes (the phone number, messages, templates, …) go before the media
   // routes, whose `/:version/:mediaId` would otherwise match any two-segment path.
   app.use(phoneNumberRoutes(ctx));
+  app.use(messageRoutes(ctx, outbox, { validateTemplate: (body) => checkTemplateSend(templates, body.template as Parameters<typeof checkTemplateSend>[1]) }));
+  app.use(templateRoutes(ctx, templates, { templateLists: 0 }));
   app.use(mediaRoutes(ctx));
   app.use((req: Request, res: Response) => {
     sendGraphError(res, 400, { message: `Unknown path components: ${req.path}`, code: 2500 });
@@ -132,6 +161,7 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
 
   return {
     app,
+    outbox,
     state,
     settings,
     stats,
@@ -152,6 +182,7 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
       });
     },
     close() {
+      outbox.close();
       const closing = server;
       server = null;
       url = null;
@@ -163,6 +194,10 @@ export function createWhatsAppSandbox(options: WhatsAppSandboxOptions = {}): Wha
     },
     addMedia(bytes, mimeType, opts) {
       return state.addMedia(bytes, mimeType, clock.now(), opts).id;
+    },
+    templates,
+    emitTemplateStatus(webhookUrl, name, language, event, reason) {
+      return deliver(webhookUrl, templates.setStatus(name, language, event, reason), settings.appSecret);
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { SandboxContext } from './context';
 import { type Actor, getTicket, updateTicket, viaChannel } from './domain/tickets';
 import { createUser } from './domain/users';
+import { storeUpload } from './domain/uploads';
 import { ZendeskApiError } from './errors';
 import type { CommentRecord, TicketRecord, TicketStatus, UserRecord } from './state';
 
@@ -31,11 +32,14 @@ export interface AgentComment {
   public?: boolean;
   /** Another agent than the admin. */
   authorId?: number;
+  /** Files the agent attaches (uploaded, then attached to the comment). */
+  attachments?: { fileName: string; contentType: string; data: Buffer }[];
 }
 
 export function addAgentComment(ctx: SandboxContext, ticketId: number, comment: AgentComment): CommentRecord {
   const actor = agentActor(ctx, comment.authorId);
-  updateTicket(ctx, ticketId, { comment: { body: comment.body, public: comment.public ?? true, author_id: actor.userId } }, actor);
+  const uploads = (comment.attachments ?? []).map((file) => storeUpload(ctx, file).token);
+  updateTicket(ctx, ticketId, { comment: { body: comment.body, public: comment.public ?? true, author_id: actor.userId, ...(uploads.length ? { uploads } : {}) } }, actor);
   const comments = ctx.state.comments.get(ticketId) ?? [];
   return comments[comments.length - 1];
 }

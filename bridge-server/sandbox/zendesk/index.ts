@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { addAgentComment, type AgentComment, createAgent, setTicketStatus } from './agent-actions';
 import { buildApp } from './app';
+import { deliverInvocation, fireTriggers, type WebhookInvocation } from './domain/trigger-firing';
 import type { SandboxContext } from './context';
 import { JobQueue } from './domain/jobs';
 import { seedAdmin } from './domain/users';
@@ -47,6 +48,10 @@ export interface ZendeskSandbox {
   setTicketStatus(ticketId: number, status: TicketStatus): TicketRecord;
   addAgentComment(ticketId: number, comment: AgentComment): CommentRecord;
   createAgent(name: string, email?: string): UserRecord;
+  /** Webhook calls made by triggers so far. */
+  webhookInvocations(): WebhookInvocation[];
+  /** Delivers a webhook call again (as Zendesk may), freshly signed; resolves with the HTTP status. */
+  redeliverWebhook(invocation: WebhookInvocation): Promise<number | null>;
   resetStats(): void;
 }
 
@@ -60,6 +65,7 @@ export function createZendeskSandbox(options: ZendeskSandboxOptions = {}): Zende
     now: () => resolved.clock.now(),
     isoNow: () => new Date(resolved.clock.now()).toISOString(),
   };
+  ctx.afterChange = (event) => fireTriggers(ctx, event);
   seedAdmin(ctx);
   const faults = new FaultRegistry();
   const jobs = new JobQueue(ctx);
@@ -109,6 +115,8 @@ export function createZendeskSandbox(options: ZendeskSandboxOptions = {}): Zende
     setTicketStatus: (ticketId, status) => setTicketStatus(ctx, ticketId, status),
     addAgentComment: (ticketId, comment) => addAgentComment(ctx, ticketId, comment),
     createAgent: (name, email) => createAgent(ctx, name, email),
+    webhookInvocations: () => state.webhookInvocations,
+    redeliverWebhook: (invocation) => deliverInvocation(ctx, invocation),
     resetStats: () => {
       state.stats = createStats();
     },
@@ -119,4 +127,5 @@ export type { ZendeskSandboxOptions, PlanLimits, SandboxAuthOptions } from './op
 export { DEFAULT_API_TOKEN, DEFAULT_BEARER_TOKEN, DEFAULT_OAUTH_CLIENT, ENTERPRISE_PLAN } from './options';
 export type { FaultSpec, Fault } from './faults';
 export type { AgentComment } from './agent-actions';
+export type { WebhookInvocation } from './domain/trigger-firing';
 export * from './state';

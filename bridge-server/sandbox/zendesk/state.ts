@@ -250,6 +250,8 @@ export interface ZendeskState {
   jobs: Map<string, JobStatusRecord>;
   webhooks: Map<string, WebhookRecord>;
   triggers: Map<number, TriggerRecord>;
+  /** Webhook calls made by triggers, oldest first (see domain/trigger-firing.ts). */
+  webhookInvocations: import('./domain/trigger-firing').WebhookInvocation[];
   ticketFields: Map<number, TicketFieldRecord>;
   oauthTokens: Map<string, OAuthTokenRecord>;
   idempotency: Map<string, IdempotencyRecord>;
@@ -276,6 +278,7 @@ export function createState(subdomain: string): ZendeskState {
     jobs: new Map(),
     webhooks: new Map(),
     triggers: new Map(),
+    webhookInvocations: [],
     ticketFields: new Map(),
     oauthTokens: new Map(),
     idempotency: new Map(),

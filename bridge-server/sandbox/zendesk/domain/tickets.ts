@@ -223,6 +223,7 @@ export function createTicket(ctx: SandboxContext, input: TicketCreateInput, acto
   state.comments.set(ticketId, [created]);
   state.audits.set(ticketId, [audit]);
   followupSource?.followup_ids.push(ticketId);
+  ctx.afterChange?.({ ticket, audit, created: true });
   return { ticket, audit };
 }
 
@@ -319,6 +320,7 @@ export function updateTicket(ctx: SandboxContext, ticketId: number, changes: Tic
   const audits = state.audits.get(ticketId) ?? [];
   audits.push(audit);
   state.audits.set(ticketId, audits);
+  ctx.afterChange?.({ ticket, audit, created: false });
   return { ticket, audit };
 }
 

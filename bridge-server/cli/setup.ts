@@ -1,0 +1,190 @@
+/**
+ * `npm run bridge -- setup [--dry-run]`: creates or updates, idempotently, what Zendesk needs so
+ * that agent replies reach the bridge:
+ *
+ *   1. a webhook (`${PUBLIC_URL}/webhooks/zendesk`, POST, JSON, connected to triggers);
+ *   2. its signing secret, stored in the bridge's store and printed (set ZENDESK_WEBHOOK_SECRET);
+ *   3. a trigger: a public comment by an agent on a ticket tagged `whatsapp` notifies the webhook
+ *      with `{"ticket_id": "{{ticket.id}}", …}` (the bridge reads the comment itself).
+ *
+ * Found by name/title and compared field by field: running it twice changes nothing. With
+ * `--dry-run` it only reads and says what it would do.
+ */
+import type { Store } from '../store';
+import type { ZendeskClient } from '../zendesk/client';
+
+export const WEBHOOK_NAME = 'WhatsApp for Zendesk bridge';
+export const TRIGGER_TITLE = 'WhatsApp for Zendesk: send agent replies to WhatsApp';
+export const WEBHOOK_SECRET_KEY = 'zendesk.webhook_secret';
+
+/** The trigger's webhook body. Placeholders render as plain text (hence the quotes). */
+export const TRIGGER_BODY = JSON.stringify(
+  {
+    event: 'agent_public_comment',
+    ticket_id: '{{ticket.id}}',
+    author_id: '{{current_user.id}}',
+    updated_at: '{{ticket.updated_at_with_timestamp}}',
+  },
+  null,
+  2,
+);
+
+interface Webhook {
+  id: string;
+  name: string;
+  endpoint: string;
+  http_method: string;
+  request_format: string;
+  status: string;
+  subscriptions: string[];
+}
+
+interface Trigger {
+  id: number;
+  title: string;
+  active: boolean;
+  conditions: { all: unknown[]; any: unknown[] };
+  actions: { field: string; value: unknown }[];
+}
+
+export type StepAction = 'create' | 'update' | 'unchanged';
+export interface SetupStep {
+  what: 'webhook' | 'trigger' | 'secret';
+  action: StepAction;
+  id: string | null;
+  detail: string;
+}
+
+export interface SetupResult {
+  steps: SetupStep[];
+  webhookId: string | null;
+  /** The webhook's signing secret (null in a dry run when the webhook does not exist yet). */
+  secret: string | null;
+  changed: boolean;
+}
+
+export interface SetupOptions {
+  zendesk: ZendeskClient;
+  publicUrl: string;
+  dryRun?: boolean;
+  /** Where to keep the signing secret (the bridge accepts it besides ZENDESK_WEBHOOK_SECRET). */
+  db?: Store;
+  now?: () => number;
+}
+
+function desiredWebhook(publicUrl: string) {
+  return {
+    name: WEBHOOK_NAME,
+    description: 'Tells the WhatsApp bridge that an agent replied publicly on a WhatsApp ticket. Created by `npm run bridge -- setup`.',
+    endpoint: `${publicUrl.replace(/\/+$/, '')}/webhooks/zendesk`,
+    http_method: 'POST',
+    request_format: 'json',
+    status: 'active',
+    subscriptions: ['conditional_ticket_events'],
+  };
+}
+
+function desiredTrigger(webhookId: string) {
+  return {
+    title: TRIGGER_TITLE,
+    description: 'Sends public agent replies on tickets tagged whatsapp to the WhatsApp bridge. Created by `npm run bridge -- setup`.',
+    active: true,
+    conditions: {
+      all: [
+        { field: 'comment_is_public', operator: 'is', value: 'true' },
+        { field: 'current_tags', operator: 'includes', value: 'whatsapp' },
+        { field: 'role', operator: 'is', value: 'agent' },
+      ],
+      any: [],
+    },
+    actions: [{ field: 'notification_webhook', value: [webhookId, TRIGGER_BODY] }],
+  };
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function runSetup(o: SetupOptions): Promise<SetupResult> {
+  const { zendesk } = o;
+  const steps: SetupStep[] = [];
+  const want = desiredWebhook(o.publicUrl);
+
+  // 1. the webhook
+  const listed = await zendesk.request<{ webhooks: Webhook[] }>('GET', `/api/v2/webhooks?filter[name_contains]=${encodeURIComponent(WEBHOOK_NAME)}`, { repeatable: true, what: 'list webhooks' });
+  const existing = (listed.body.webhooks ?? []).find((w) => w.name === WEBHOOK_NAME) ?? null;
+  let webhookId: string | null = existing?.id ?? null;
+  if (!existing) {
+    steps.push({ what: 'webhook', action: 'create', id: null, detail: `POST ${want.endpoint}` });
+    if (!o.dryRun) {
+      const res = await zendesk.request<{ webhook: Webhook }>('POST', '/api/v2/webhooks', { body: { webhook: want }, repeatable: false, what: 'create webhook' });
+      webhookId = res.body.webhook.id;
+      steps[steps.length - 1].id = webhookId;
+    }
+  } else {
+    const differs = (['endpoint', 'http_method', 'request_format', 'status'] as const).filter((k) => existing[k] !== want[k]);
+    if (!same(existing.subscriptions, want.subscriptions)) differs.push('subscriptions' as never);
+    if (differs.length) {
+      steps.push({ what: 'webhook', action: 'update', id: existing.id, detail: `${differs.join(', ')} → ${want.endpoint}` });
+      if (!o.dryRun) await zendesk.request('PATCH', `/api/v2/webhooks/${existing.id}`, { body: { webhook: want }, repeatable: true, what: 'update webhook' });
+    } else steps.push({ what: 'webhook', action: 'unchanged', id: existing.id, detail: want.endpoint });
+  }
+
+  // 2. its signing secret
+  let secret: string | null = null;
+  if (webhookId) {
+    const res = await zendesk.request<{ signing_secret: { secret: string } }>('GET', `/api/v2/webhooks/${webhookId}/signing_secret`, { repeatable: true, what: 'show signing secret' });
+    secret = res.body.signing_secret.secret;
+    if (o.db) {
+      const stored = await o.db.selectFrom('bridge_settings').select('value').where('key', '=', WEBHOOK_SECRET_KEY).executeTakeFirst();
+      if (stored?.value === secret) steps.push({ what: 'secret', action: 'unchanged', id: webhookId, detail: 'stored in the bridge store' });
+      else {
+        steps.push({ what: 'secret', action: stored ? 'update' : 'create', id: webhookId, detail: 'stored in the bridge store' });
+        if (!o.dryRun) {
+          const now = o.now?.() ?? Date.now();
+          await o.db
+            .insertInto('bridge_settings')
+            .values({ key: WEBHOOK_SECRET_KEY, value: secret, updated_at: now })
+            .onConflict((oc) => oc.column('key').doUpdateSet({ value: secret as string, updated_at: now }))
+            .execute();
+        }
+      }
+    }
+  }
+
+  // 3. the trigger
+  const triggers = await zendesk.request<{ triggers: Trigger[] }>('GET', '/api/v2/triggers', { repeatable: true, what: 'list triggers' });
+  const trigger = (triggers.body.triggers ?? []).find((t) => t.title === TRIGGER_TITLE) ?? null;
+  const wantTrigger = desiredTrigger(webhookId ?? '<new webhook>');
+  if (!trigger) {
+    steps.push({ what: 'trigger', action: 'create', id: null, detail: 'public agent comment on a ticket tagged whatsapp → webhook' });
+    if (!o.dryRun) {
+      const res = await zendesk.request<{ trigger: Trigger }>('POST', '/api/v2/triggers', { body: { trigger: wantTrigger }, repeatable: false, what: 'create trigger' });
+      steps[steps.length - 1].id = String(res.body.trigger.id);
+    }
+  } else {
+    const differs = !trigger.active || !same(trigger.conditions, wantTrigger.conditions) || !same(trigger.actions, wantTrigger.actions);
+    if (differs) {
+      steps.push({ what: 'trigger', action: 'update', id: String(trigger.id), detail: 'conditions or actions differ from what the bridge needs' });
+      if (!o.dryRun) await zendesk.request('PUT', `/api/v2/triggers/${trigger.id}`, { body: { trigger: wantTrigger }, repeatable: true, what: 'update trigger' });
+    } else steps.push({ what: 'trigger', action: 'unchanged', id: String(trigger.id), detail: 'public agent comment on a ticket tagged whatsapp → webhook' });
+  }
+
+  return { steps, webhookId, secret, changed: steps.some((s) => s.action !== 'unchanged') };
+}
+
+/** What `setup` prints. */
+export function describeSetup(result: SetupResult, dryRun: boolean, configuredSecret: string | null): string {
+  const verb = (a: StepAction) => (dryRun ? { create: 'would create', update: 'would update', unchanged: 'unchanged' }[a] : { create: 'created', update: 'updated', unchanged: 'unchanged' }[a]);
+  const lines = [dryRun ? 'Zendesk setup (dry run: nothing was changed)' : 'Zendesk setup', ''];
+  for (const s of result.steps) lines.push(`  ${s.what.padEnd(8)} ${verb(s.action).padEnd(13)} ${s.id ? `#${s.id} ` : ''}${s.detail}`);
+  lines.push('');
+  if (result.secret) {
+    lines.push(`The webhook's signing secret: ${result.secret}`);
+    lines.push(
+      configuredSecret === result.secret
+        ? 'ZENDESK_WEBHOOK_SECRET already holds it.'
+        : 'Set ZENDESK_WEBHOOK_SECRET to it in the bridge environment (the bridge also reads it from its store, where setup saved it), then restart the bridge.',
+    );
+  } else if (dryRun) lines.push('The signing secret is shown once the webhook exists (run without --dry-run).');
+  lines.push('', 'By hand in Zendesk (Admin Center): nothing else is required. Tickets the bridge creates carry the tag "whatsapp"; keep that tag on tickets whose replies should go to WhatsApp.');
+  return lines.join('\n');
+}

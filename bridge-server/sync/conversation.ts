@@ -1,0 +1,195 @@
+/**
+ * What the sidebar shows for a ticket: the WhatsApp contact, the 24-hour window and the recent
+ * messages both ways with their delivery state. Read from the store only (no Meta or Zendesk
+ * call), so the sidebar can refresh it freely.
+ */
+import type { Store } from '../store';
+import type { Translate } from '../i18n';
+import type { CustomerTable } from '../store/schema';
+
+export const WINDOW_MS = 24 * 3600 * 1000;
+
+export type WindowState = 'open' | 'closing' | 'closed';
+
+export interface ConversationWindow {
+  lastCustomerMessageAt: string | null;
+  expiresAt: string | null;
+  state: WindowState;
+  /** Whole seconds until it closes (0 when closed). */
+  secondsLeft: number;
+  closingSoonMinutes: number;
+}
+
+export interface ConversationMessage {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  /** text, image, …, template. */
+  type: string;
+  /** A short text preview (the message text, a caption, or the kind of content). */
+  text: string;
+  at: string;
+  /** inbound: received. outbound: pending, sent, delivered, read, failed, not_sent. */
+  state: string;
+  /** Why an outbound message failed, in plain words (the request's locale). */
+  failureReason: string | null;
+  template?: { name: string; language: string };
+}
+
+export interface Conversation {
+  ticketId: number;
+  contact: { name: string | null; phone: string | null; businessScopedUserId: string | null; display: string };
+  window: ConversationWindow;
+  messages: ConversationMessage[];
+}
+
+type CustomerRow = Pick<CustomerTable, 'bsuid' | 'wa_id' | 'profile_name' | 'last_inbound_ts' | 'ticket_id'> & { id: number };
+
+/** The customer whose conversation the ticket holds: their running ticket, or one written earlier. */
+export async function customerOfTicket(db: Store, ticketId: number): Promise<CustomerRow | null> {
+  const cols = ['customers.id', 'customers.bsuid', 'customers.wa_id', 'customers.profile_name', 'customers.last_inbound_ts', 'customers.ticket_id'] as const;
+  const current = await db.selectFrom('customers').select(cols).where('ticket_id', '=', ticketId).orderBy('updated_at', 'desc').executeTakeFirst();
+  if (current) return { ...current, id: Number(current.id) };
+  const earlier = await db
+    .selectFrom('deliveries')
+    .innerJoin('customers', 'customers.id', 'deliveries.customer_id')
+    .select(cols)
+    .where('deliveries.ticket_id', '=', ticketId)
+    .orderBy('deliveries.created_at', 'desc')
+    .executeTakeFirst();
+  return earlier ? { ...earlier, id: Number(earlier.id) } : null;
+}
+
+export function windowOf(lastInboundTs: number | null, now: number, closingSoonMinutes: number): ConversationWindow {
+  if (lastInboundTs === null) return { lastCustomerMessageAt: null, expiresAt: null, state: 'closed', secondsLeft: 0, closingSoonMinutes };
+  const last = lastInboundTs * 1000;
+  const expires = last + WINDOW_MS;
+  const left = expires - now;
+  const state: WindowState = left <= 0 ? 'closed' : left <= closingSoonMinutes * 60_000 ? 'closing' : 'open';
+  return { lastCustomerMessageAt: new Date(last).toISOString(), expiresAt: new Date(expires).toISOString(), state, secondsLeft: Math.max(0, Math.floor(left / 1000)), closingSoonMinutes };
+}
+
+const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 3 };
+
+/** Delivery states of wamids from the status webhooks: the furthest reached; failed is final. */
+async function statusesOf(db: Store, wamids: string[]): Promise<Map<string, { state: string; errorCode: number | null; detail: string | null }>> {
+  const out = new Map<string, { state: string; errorCode: number | null; detail: string | null }>();
+  if (wamids.length === 0) return out;
+  const rows = await db.selectFrom('status_events').select(['message_id', 'status', 'raw']).where('message_id', 'in', wamids).execute();
+  for (const r of rows) {
+    const prev = out.get(r.message_id);
+    if (prev?.state === 'failed') continue;
+    if (r.status === 'failed') {
+      let errorCode: number | null = null;
+      let detail: string | null = null;
+      try {
+        const e = (JSON.parse(r.raw) as { errors?: { code?: number; title?: string; message?: string; error_data?: { details?: string } }[] }).errors?.[0];
+        errorCode = e?.code ?? null;
+        detail = e?.error_data?.details ?? e?.message ?? e?.title ?? null;
+      } catch {
+        /* keep the state without a reason */
+      }
+      out.set(r.message_id, { state: 'failed', errorCode, detail });
+    } else if (!prev || (RANK[r.status] ?? 0) > (RANK[prev.state] ?? 0)) {
+      out.set(r.message_id, { state: r.status === 'played' ? 'read' : r.status, errorCode: null, detail: null });
+    }
+  }
+  return out;
+}
+
+/** A Graph error code and detail in the agent's words. */
+export function failureReason(t: Translate, code: number | null, detail: string | null): string {
+  if (code !== null) {
+    try {
+      return t(`delivery.failed.${code}`);
+    } catch {
+      /* no specific wording: the general one */
+    }
+  }
+  return t('delivery.failed.other', { code: code ?? '?', detail: detail ?? '—' });
+}
+
+function inboundPreview(t: Translate, type: string, payload: string): string {
+  try {
+    const m = (JSON.parse(payload) as { message?: Record<string, unknown> }).message ?? {};
+    const body = m[type] as { body?: string; caption?: string; emoji?: string; text?: string } | undefined;
+    const text = type === 'text' ? body?.body : type === 'reaction' ? body?.emoji : type === 'button' ? body?.text : body?.caption;
+    if (text) return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  } catch {
+    /* fall through to the kind of message */
+  }
+  try {
+    return `[${t(`type.${type}`)}]`;
+  } catch {
+    return `[${type}]`;
+  }
+}
+
+export async function loadConversation(db: Store, ticketId: number, opts: { now: number; closingSoonMinutes: number; limit: number; t: Translate }): Promise<Conversation | null> {
+  const customer = await customerOfTicket(db, ticketId);
+  if (!customer) return null;
+  const { t } = opts;
+
+  const inbound = await db.selectFrom('inbound_messages').select(['message_id', 'type', 'payload', 'ts']).where('customer_id', '=', customer.id).orderBy('ts', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+  const sends = await db.selectFrom('template_sends').selectAll().where('ticket_id', '=', ticketId).orderBy('created_at', 'desc').limit(opts.limit).execute();
+  const replies = await outboundReplies(db, ticketId, opts.limit);
+  const statuses = await statusesOf(db, [...sends.map((s) => s.wamid), ...replies.map((r) => r.wamid)].filter((w): w is string => !!w));
+
+  const messages: (ConversationMessage & { sortKey: number })[] = [
+    ...inbound.map((m) => ({ id: m.message_id, direction: 'inbound' as const, type: m.type, text: inboundPreview(t, m.type, m.payload), at: new Date(Number(m.ts) * 1000).toISOString(), state: 'received', failureReason: null, sortKey: Number(m.ts) * 1000 })),
+    ...sends.map((s) => {
+      const status = s.wamid ? statuses.get(s.wamid) : undefined;
+      const state = s.state === 'failed' ? 'failed' : s.state === 'sending' ? 'pending' : (status?.state ?? 'accepted');
+      const reason = s.state === 'failed' ? failureReason(t, s.error_code, s.error) : status?.state === 'failed' ? failureReason(t, status.errorCode, status.detail) : null;
+      return { id: s.wamid ?? s.id, direction: 'outbound' as const, type: 'template', text: s.rendered.length > 200 ? `${s.rendered.slice(0, 199)}…` : s.rendered, at: new Date(Number(s.created_at)).toISOString(), state, failureReason: reason, template: { name: s.name, language: s.language }, sortKey: Number(s.created_at) };
+    }),
+    ...replies.map((r) => {
+      const status = r.wamid ? statuses.get(r.wamid) : undefined;
+      const state = status?.state === 'failed' || r.state === 'failed' ? 'failed' : (status?.state ?? r.state);
+      const reason = state === 'failed' ? failureReason(t, status?.errorCode ?? r.errorCode, status?.detail ?? r.error) : null;
+      return { id: r.wamid ?? `reply-${r.id}`, direction: 'outbound' as const, type: r.kind, text: r.text, at: new Date(r.createdAt).toISOString(), state, failureReason: reason, sortKey: r.createdAt };
+    }),
+  ];
+  messages.sort((a, b) => b.sortKey - a.sortKey);
+
+  const phone = customer.wa_id ? `+${customer.wa_id}` : null;
+  return {
+    ticketId,
+    contact: { name: customer.profile_name, phone, businessScopedUserId: customer.bsuid, display: phone ?? customer.bsuid ?? '?' },
+    window: windowOf(customer.last_inbound_ts !== null ? Number(customer.last_inbound_ts) : null, opts.now, opts.closingSoonMinutes),
+    messages: messages.slice(0, opts.limit).map(({ sortKey: _sortKey, ...m }) => m),
+  };
+}
+
+interface OutboundReply {
+  id: number;
+  wamid: string | null;
+  kind: string;
+  text: string;
+  state: string;
+  errorCode: number | null;
+  error: string | null;
+  createdAt: number;
+}
+
+/**
+ * Agent replies recorded by the outbound side (`outbound_messages`, migration 002). Read
+ * defensively: that side owns the table and its states.
+ */
+async function outboundReplies(db: Store, ticketId: number, limit: number): Promise<OutboundReply[]> {
+  try {
+    const rows = await db.selectFrom('outbound_messages').select(['id', 'wamid', 'kind', 'body', 'state', 'error_code', 'error', 'created_at']).where('ticket_id', '=', ticketId).orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map((r) => {
+      let text = `[${r.kind}]`;
+      try {
+        const body = JSON.parse(r.body) as { text?: string; fileName?: string };
+        text = body.text ?? (body.fileName ? `[${r.kind}: ${body.fileName}]` : text);
+      } catch {
+        /* keep the kind */
+      }
+      const state = r.state === 'queued' || r.state === 'sending' ? 'pending' : r.state === 'blocked' || r.state === 'skipped' ? 'not_sent' : r.state;
+      return { id: Number(r.id), wamid: r.wamid, kind: r.kind, text: text.length > 200 ? `${text.slice(0, 199)}…` : text, state, errorCode: r.error_code, error: r.error, createdAt: Number(r.created_at) };
+    });
+  } catch {
+    return []; // the outbound table is not there (an older store): templates and inbound only
+  }
+}
