@@ -99,7 +99,7 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
       maxAttempts: options.inboundMaxAttempts ?? 12,
     },
   };
-  const worker = new InboundWorker(deps, options.worker);
+  const worker = new InboundWorker(deps, { reconcileAfterMs: config.inbound.reconcileAfterMs, ...options.worker });
 
   const outbound = new OutboundWorker(
     {

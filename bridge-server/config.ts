@@ -55,6 +55,11 @@ export interface Config {
   inbound: {
     /** A solved ticket is reopened by a new message within this period; after it, a new ticket. */
     reopenPeriodMs: number;
+    /**
+     * A write whose outcome is unknown (the process died, the answer never came) is looked up in
+     * Zendesk only after this long, so a request Zendesk is still processing is not judged lost.
+     */
+    reconcileAfterMs: number;
     /** Language of the lines the bridge writes into tickets. */
     locale: string;
     timeZone: string;
@@ -119,6 +124,7 @@ const Env = z.object({
   BRIDGE_API_KEY: z.preprocess(blankToUndefined, z.string().min(24, 'BRIDGE_API_KEY must be at least 24 characters: generate one with `openssl rand -hex 24`').optional()),
   TEMPLATE_SYNC_MINUTES: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'TEMPLATE_SYNC_MINUTES must be a number of minutes (0 turns the periodic sync off)' }).min(0).default(15)),
   APP_API_RATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'APP_API_RATE_LIMIT must be a number of requests per minute' }).int().positive().default(300)),
+  RECONCILE_AFTER_SECONDS: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'RECONCILE_AFTER_SECONDS must be a number of seconds' }).min(0).default(35)),
   TICKET_REOPEN_DAYS: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'TICKET_REOPEN_DAYS must be a number of days' }).min(0).default(3)),
   BRIDGE_LOCALE: z.preprocess(blankToUndefined, z.string().default('en')),
   BRIDGE_TIME_ZONE: z.preprocess(
@@ -221,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     templates: { syncMinutes: e.TEMPLATE_SYNC_MINUTES },
     inbound: {
       reopenPeriodMs: e.TICKET_REOPEN_DAYS * 24 * 3600 * 1000,
+      reconcileAfterMs: e.RECONCILE_AFTER_SECONDS * 1000,
       locale: e.BRIDGE_LOCALE,
       timeZone: e.BRIDGE_TIME_ZONE,
     },

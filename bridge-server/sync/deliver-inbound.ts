@@ -259,7 +259,8 @@ export async function reconcile(deps: InboundDeps, p: { deliveryId: string; kind
   return { ticket: { id: p.ticketId, status: 'open', updated_at: audit.created_at }, commentId };
 }
 
-export type DeliverOutcome = 'delivered' | 'idle' | 'retry' | 'failed';
+/** in-doubt: a write may or may not have landed; the customer waits for reconciliation. */
+export type DeliverOutcome = 'delivered' | 'idle' | 'retry' | 'failed' | 'in-doubt';
 
 /** The whole story for one customer, with the error handling of each case. */
 export async function deliverCustomer(deps: InboundDeps, customerId: number): Promise<DeliverOutcome> {
@@ -319,8 +320,7 @@ async function handleSendError(deps: InboundDeps, p: Prepared, error: unknown): 
       } catch (reconcileError) {
         // Leave the delivery as `sending`: the periodic reconciliation looks again later.
         deps.logger.warn({ err: (reconcileError as Error).message, deliveryId: p.deliveryId }, 'could not yet tell whether a Zendesk write landed');
-        await deps.db.updateTable('customers').set({ retry_at: now + 5_000 }).where('id', '=', p.customerId).execute();
-        return 'retry';
+        return 'in-doubt';
       }
       return retryOrFail(deps, p, error);
     }

@@ -18,6 +18,8 @@ export interface WorkerOptions {
   bulkIntervalMs?: number;
   /** How often stale work is looked at again (retries due, interrupted deliveries). */
   sweepIntervalMs?: number;
+  /** Age after which a delivery of unknown outcome is looked up in Zendesk (see config). */
+  reconcileAfterMs?: number;
 }
 
 /** How many waiting customers one scheduling round looks at (a bulk update takes up to 100). */
@@ -32,6 +34,11 @@ const INTAKE_GATHER_MS = 5;
 
 export class InboundWorker {
   private readonly ready = new Set<number>();
+  /**
+   * Customers with a write of unknown outcome: nothing more is written for them until it is
+   * reconciled, or a newer message could land before an older one.
+   */
+  private readonly inDoubt = new Set<number>();
   private readonly inflight = new Set<number>();
   /** Customers whose single ticket update is under way: it may not have taken its budget slot yet. */
   private readonly updating = new Set<number>();
@@ -50,6 +57,7 @@ export class InboundWorker {
   private readonly concurrency: number;
   private readonly bulkIntervalMs: number;
   private readonly sweepIntervalMs: number;
+  private readonly reconcileAfterMs: number;
 
   constructor(
     private readonly deps: InboundDeps,
@@ -59,6 +67,7 @@ export class InboundWorker {
     this.concurrency = options.concurrency ?? 16;
     this.bulkIntervalMs = options.bulkIntervalMs ?? 2000;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 5000;
+    this.reconcileAfterMs = options.reconcileAfterMs ?? 35_000;
   }
 
   get isRunning(): boolean {
@@ -67,10 +76,13 @@ export class InboundWorker {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.reconcileInterrupted(0);
+    await this.loadInDoubt();
+    await this.reconcileInterrupted(this.reconcileAfterMs);
     await this.loadWaiting();
     this.sweeper = setInterval(() => {
-      void this.reconcileInterrupted(60_000).catch((err) => this.log.error({ err }, 'reconciliation failed'));
+      void this.loadInDoubt()
+        .then(() => this.reconcileInterrupted(this.reconcileAfterMs))
+        .catch((err) => this.log.error({ err }, 'reconciliation failed'));
       void this.loadWaiting().then(
         () => this.kick(),
         (err) => this.log.error({ err }, 'could not look for waiting messages; will look again'),
@@ -186,7 +198,7 @@ export class InboundWorker {
     // Oldest first; look at a bounded window so a long queue costs the same as a short one.
     const ids: number[] = [];
     for (const id of this.ready) {
-      if (!this.inflight.has(id)) ids.push(id);
+      if (!this.inflight.has(id) && !this.inDoubt.has(id)) ids.push(id);
       if (ids.length >= Math.max(slots * 4, BULK_WINDOW)) break;
     }
     if (ids.length === 0) return;
@@ -244,6 +256,7 @@ export class InboundWorker {
       deliverCustomer(this.deps, id)
         .then((outcome) => {
           if (outcome === 'idle') this.ready.delete(id);
+          if (outcome === 'in-doubt') this.inDoubt.add(id);
         })
         .catch((err) => this.log.error({ err, customerId: id }, 'delivery failed unexpectedly'))
         .finally(() => {
@@ -280,6 +293,12 @@ export class InboundWorker {
     this.deps.metrics.messagesFailed.set(Number(failed?.n ?? 0));
   }
 
+  /** Customers with a delivery left `sending` (by a crash, or an answer that never came). */
+  private async loadInDoubt(): Promise<void> {
+    const rows = await this.deps.db.selectFrom('deliveries').select('customer_id').distinct().where('state', '=', 'sending').execute();
+    for (const r of rows) if (!this.inflight.has(Number(r.customer_id))) this.inDoubt.add(Number(r.customer_id));
+  }
+
   /**
    * Deliveries left `sending` by a crash (or by an answer that never came): find out whether
    * Zendesk applied them, then record the write or release the messages.
@@ -302,8 +321,10 @@ export class InboundWorker {
       };
       try {
         const found = await reconcile(this.deps, { deliveryId: d.id, kind: d.kind, ticketId: d.ticket_id === null ? null : Number(d.ticket_id), request: d.request });
+        this.inDoubt.delete(customerId);
         if (found) {
           await completeDelivery(this.deps, prepared, found.ticket, found.commentId);
+          this.ready.add(customerId);
           this.log.info({ deliveryId: d.id, ticketId: found.ticket.id }, 'an interrupted delivery had reached Zendesk: recorded, not written again');
         } else {
           await releaseDelivery(this.deps, prepared, null, {}, false);

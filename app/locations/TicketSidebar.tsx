@@ -1,0 +1,45 @@
+import { useRef } from 'react';
+import styled from 'styled-components';
+import { BridgeErrorNotice } from '../components/BridgeErrorNotice';
+import { ContactCard } from '../components/ContactCard';
+import { DeliveryList } from '../components/DeliveryList';
+import { LoadingState } from '../components/LoadingState';
+import { NotWhatsApp } from '../components/NotWhatsApp';
+import { WindowClock } from '../components/WindowClock';
+import { useAutoResize } from '../hooks/useAutoResize';
+import { useConversation } from '../hooks/useConversation';
+import { useI18n } from '../hooks/useI18n';
+import type { AppSettings, ILocationProps } from './types';
+
+const StyledSidebar = styled.main`
+  padding: ${(p) => p.theme.space.xs} 0;
+`;
+
+function TicketConversation({ ticketId, settings }: { ticketId: number; settings: AppSettings }) {
+  const { locale } = useI18n();
+  const { state, reload } = useConversation(ticketId, { closingSoonMinutes: settings.closingSoonMinutes, locale });
+  if (state.status === 'loading') return <LoadingState />;
+  if (state.status === 'error') {
+    if (state.error.kind === 'not_whatsapp') return <NotWhatsApp />;
+    return <BridgeErrorNotice error={state.error} onRetry={reload} />;
+  }
+  const { conversation, clockOffsetMs } = state;
+  return (
+    <>
+      <ContactCard contact={conversation.contact} />
+      <WindowClock window={conversation.window} clockOffsetMs={clockOffsetMs} closingSoonMinutes={settings.closingSoonMinutes} />
+      <DeliveryList messages={conversation.messages} nowMs={Date.parse(conversation.now)} />
+    </>
+  );
+}
+
+export function TicketSidebar({ context, settings }: ILocationProps) {
+  const ref = useRef<HTMLElement>(null);
+  useAutoResize(ref);
+  return (
+    <StyledSidebar ref={ref}>
+      {/* A new, unsaved ticket has no id and so no WhatsApp conversation yet. */}
+      {context.ticketId ? <TicketConversation key={context.ticketId} ticketId={context.ticketId} settings={settings} /> : <NotWhatsApp />}
+    </StyledSidebar>
+  );
+}
