@@ -8,6 +8,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, sql } from 'kysely';
 import type { Database } from './schema';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-outbound';
 import * as m003 from './migrations/003-templates';
@@ -56,8 +57,24 @@ export function openStore(databaseUrl: string): OpenedStore {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
+    let checkpointer: Checkpointer | null = null;
+    if (file !== ':memory:') {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      checkpointer = startCheckpointer(path.resolve(file), () => {
+        // Never let the log grow without bound: fall back to checkpointing in the commits.
+        sqlite.pragma('wal_autocheckpoint = 1000');
+      });
+    }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, kind: 'sqlite', location: path.resolve(file), close: () => db.destroy() };
+    return {
+      db,
+      kind: 'sqlite',
+      location: path.resolve(file),
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   }
   if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
     throw new StoreError(
