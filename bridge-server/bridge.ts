@@ -123,7 +123,7 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
     options.outbound,
   );
 
-  const templatesApi = new TemplatesApi({ graphUrl: config.whatsapp.graphUrl, apiVersion: config.whatsapp.apiVersion, accessToken: config.whatsapp.accessToken });
+  const templatesApi = new TemplatesApi({ graphUrl: config.whatsapp.graphUrl, apiVersion: config.whatsapp.apiVersion, accessToken: config.whatsapp.accessToken, metrics });
   const templates = new TemplateSyncer(
     { db: store.db, api: templatesApi, wabaId: config.whatsapp.businessAccountId, clock, logger },
     { intervalMs: config.templates.syncMinutes * 60_000, ...options.templateSync },

@@ -6,13 +6,9 @@
 import type { Metrics } from '../lib/metrics';
 import { AppError } from '../lib/errors';
 
-export interface GraphClientOptions {
+export interface GraphClientOptions extends GraphTransport {
   graphUrl: string;
   apiVersion: string;
-  accessToken: string;
-  metrics?: Metrics;
-  timeoutMs?: number;
-  fetchImpl?: typeof fetch;
 }
 
 export interface MediaInfo {
@@ -45,37 +41,51 @@ export class MediaTooLargeError extends AppError {
   }
 }
 
-export class GraphClient {
-  private readonly fetchImpl: typeof fetch;
-  constructor(private readonly o: GraphClientOptions) {
-    this.fetchImpl = o.fetchImpl ?? fetch;
+/** What every Graph API request needs: the token, and optionally metrics, a timeout and a fetch. */
+export interface GraphTransport {
+  accessToken: string;
+  metrics?: Metrics;
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * One Graph API request, for every client of the bridge (media, messages, templates): the bearer
+ * token, a timeout, metrics, and a refusal turned into a GraphError carrying Meta's code with a
+ * message that says what happened (and, for an expired token, what to do).
+ */
+export async function graphFetch(t: GraphTransport, url: string, what: string, init: RequestInit = {}): Promise<globalThis.Response> {
+  let res: globalThis.Response;
+  try {
+    res = await (t.fetchImpl ?? fetch)(url, {
+      ...init,
+      headers: { authorization: `Bearer ${t.accessToken}`, ...(init.headers as Record<string, string>) },
+      signal: AbortSignal.timeout(t.timeoutMs ?? 30_000),
+    });
+  } catch (cause) {
+    t.metrics?.graphRequests.inc({ kind: what, outcome: 'network' });
+    throw new GraphError(`No answer from the WhatsApp Graph API for ${what}: ${(cause as Error).message}`, null, null, null, { cause });
   }
+  t.metrics?.graphRequests.inc({ kind: what, outcome: `${String(res.status)[0]}xx` });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string; code?: number; error_data?: { details?: string } } } | null;
+    const code = body?.error?.code ?? null;
+    const detail = body?.error?.error_data?.details ?? body?.error?.message ?? res.statusText;
+    const hint = code === 190 ? ': the access token is invalid or expired; set a new WHATSAPP_ACCESS_TOKEN' : '';
+    throw new GraphError(`The WhatsApp Graph API refused ${what} (${res.status}${code !== null ? `, code ${code}` : ''}): ${detail}${hint}`, res.status, code, body);
+  }
+  return res;
+}
+
+export class GraphClient {
+  constructor(private readonly o: GraphClientOptions) {}
 
   private get base() {
     return `${this.o.graphUrl}/${this.o.apiVersion}`;
   }
 
-  private async call(url: string, what: string, init: RequestInit = {}): Promise<globalThis.Response> {
-    let res: globalThis.Response;
-    try {
-      res = await this.fetchImpl(url, {
-        ...init,
-        headers: { authorization: `Bearer ${this.o.accessToken}`, ...(init.headers as Record<string, string>) },
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
-      });
-    } catch (cause) {
-      this.o.metrics?.graphRequests.inc({ kind: what, outcome: 'network' });
-      throw new GraphError(`No answer from the WhatsApp Graph API for ${what}: ${(cause as Error).message}`, null, null, null, { cause });
-    }
-    this.o.metrics?.graphRequests.inc({ kind: what, outcome: `${String(res.status)[0]}xx` });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string; code?: number; error_data?: { details?: string } } } | null;
-      const code = body?.error?.code ?? null;
-      const detail = body?.error?.error_data?.details ?? body?.error?.message ?? res.statusText;
-      const hint = code === 190 ? ': the access token is invalid or expired; set a new WHATSAPP_ACCESS_TOKEN' : '';
-      throw new GraphError(`The WhatsApp Graph API refused ${what} (${res.status}${code !== null ? `, code ${code}` : ''}): ${detail}${hint}`, res.status, code, body);
-    }
-    return res;
+  private call(url: string, what: string, init: RequestInit = {}): Promise<globalThis.Response> {
+    return graphFetch(this.o, url, what, init);
   }
 
   async getMedia(mediaId: string): Promise<MediaInfo> {

@@ -3,17 +3,9 @@
  * reaction, mark as read) and `POST /{phone-number-id}/media` (multipart upload). Errors are
  * GraphErrors carrying Meta's code, which `error-codes.ts` classifies.
  */
-import type { Metrics } from '../lib/metrics';
-import { GraphError } from './graph-client';
+import { GraphError, graphFetch, type GraphClientOptions } from './graph-client';
 
-export interface SenderOptions {
-  graphUrl: string;
-  apiVersion: string;
-  accessToken: string;
-  metrics?: Metrics;
-  timeoutMs?: number;
-  fetchImpl?: typeof fetch;
-}
+export type SenderOptions = GraphClientOptions;
 
 /** Where a message goes: `+<digits>` when the number is known, else the business-scoped id. */
 export type Recipient = { waId: string } | { bsuid: string };
@@ -33,36 +25,15 @@ export function addressOf(recipient: Recipient): Record<string, string> {
 }
 
 export class WhatsAppSender {
-  private readonly fetchImpl: typeof fetch;
-  constructor(private readonly o: SenderOptions) {
-    this.fetchImpl = o.fetchImpl ?? fetch;
-  }
+  constructor(private readonly o: SenderOptions) {}
 
   private url(path: string): string {
     return `${this.o.graphUrl}/${this.o.apiVersion}/${path}`;
   }
 
   private async post(url: string, what: string, body: BodyInit, headers: Record<string, string> = {}): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await this.fetchImpl(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.o.accessToken}`, ...headers },
-        body,
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
-      });
-    } catch (cause) {
-      this.o.metrics?.graphRequests.inc({ kind: what, outcome: 'network' });
-      throw new GraphError(`No answer from the WhatsApp Graph API for ${what}: ${(cause as Error).message}`, null, null, null, { cause });
-    }
-    this.o.metrics?.graphRequests.inc({ kind: what, outcome: `${String(res.status)[0]}xx` });
-    const parsed = (await res.json().catch(() => null)) as { error?: { message?: string; code?: number; error_data?: { details?: string } } } | null;
-    if (!res.ok) {
-      const code = parsed?.error?.code ?? null;
-      const detail = parsed?.error?.error_data?.details ?? parsed?.error?.message ?? res.statusText;
-      throw new GraphError(`The WhatsApp Graph API refused ${what} (${res.status}${code !== null ? `, code ${code}` : ''}): ${detail}`, res.status, code, parsed);
-    }
-    return parsed;
+    const res = await graphFetch(this.o, url, what, { method: 'POST', headers, body });
+    return res.json().catch(() => null);
   }
 
   /** Sends one message; `callbackData` comes back in its status webhooks (biz_opaque_callback_data). */

@@ -7,7 +7,8 @@
  * side grows a general `sendMessage`, this can delegate to it without changing its callers.
  */
 import { z } from 'zod';
-import { GraphError } from './graph-client';
+import { GraphError, graphFetch, type GraphTransport } from './graph-client';
+import { addressOf, type Recipient } from './messages';
 
 // ---------------------------------------------------------------------------------------------
 // Meta's template shape
@@ -78,12 +79,9 @@ export const TEMPLATE_FIELDS = 'name,language,status,category,parameter_format,c
 // The calls
 // ---------------------------------------------------------------------------------------------
 
-export interface TemplatesApiOptions {
+export interface TemplatesApiOptions extends GraphTransport {
   graphUrl: string;
   apiVersion: string;
-  accessToken: string;
-  fetchImpl?: typeof fetch;
-  timeoutMs?: number;
   /** Templates per page (Meta allows up to a few hundred; 100 keeps pages small). */
   pageSize?: number;
   /** Stop after this many pages: a guard against a paging loop, never reached in practice. */
@@ -104,8 +102,7 @@ export interface TemplateMessagePayload {
   components?: Record<string, unknown>[];
 }
 
-/** Whom to send to: the phone number (`to: +digits`) or, without one, the business-scoped id. */
-export type Recipient = { waId: string } | { bsuid: string };
+export type { Recipient };
 
 export interface SentMessage {
   messageId: string;
@@ -115,10 +112,7 @@ export interface SentMessage {
 }
 
 export class TemplatesApi {
-  private readonly fetchImpl: typeof fetch;
-  constructor(private readonly o: TemplatesApiOptions) {
-    this.fetchImpl = o.fetchImpl ?? fetch;
-  }
+  constructor(private readonly o: TemplatesApiOptions) {}
 
   private get base() {
     return `${this.o.graphUrl}/${this.o.apiVersion}`;
@@ -156,7 +150,7 @@ export class TemplatesApi {
     const body = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      ...('waId' in recipient ? { to: `+${recipient.waId.replace(/^\+/, '')}` } : { recipient: recipient.bsuid }),
+      ...addressOf(recipient),
       type: 'template',
       template,
     };
@@ -171,24 +165,7 @@ export class TemplatesApi {
     return { messageId, messageStatus: json?.messages?.[0]?.message_status ?? 'accepted', waId: json?.contacts?.[0]?.wa_id ?? null };
   }
 
-  private async call(url: string, what: string, init: RequestInit): Promise<globalThis.Response> {
-    let res: globalThis.Response;
-    try {
-      res = await this.fetchImpl(url, {
-        ...init,
-        headers: { authorization: `Bearer ${this.o.accessToken}`, ...(init.headers as Record<string, string>) },
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
-      });
-    } catch (cause) {
-      throw new GraphError(`No answer from the WhatsApp Graph API for ${what}: ${(cause as Error).message}`, null, null, null, { cause });
-    }
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { message?: string; code?: number; error_data?: { details?: string } } } | null;
-      const code = body?.error?.code ?? null;
-      const detail = body?.error?.error_data?.details ?? body?.error?.message ?? res.statusText;
-      const hint = code === 190 ? ': the access token is invalid or expired; set a new WHATSAPP_ACCESS_TOKEN' : '';
-      throw new GraphError(`The WhatsApp Graph API refused ${what} (${res.status}${code !== null ? `, code ${code}` : ''}): ${detail}${hint}`, res.status, code, body);
-    }
-    return res;
+  private call(url: string, what: string, init: RequestInit): Promise<globalThis.Response> {
+    return graphFetch(this.o, url, what, init);
   }
 }
