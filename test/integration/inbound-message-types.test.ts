@@ -4,7 +4,7 @@
  * contacts, button and list replies, reactions, orders, ads, replies, deletions and notices.
  */
 import { SimulatedCustomer, envelope, newWamid, type PhoneMessage } from '../../bridge-server/sandbox/whatsapp/phone';
-import { startTestStack, type TestStack } from '../helpers/stack';
+import { startTestStack, waitFor, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -86,8 +86,12 @@ describe('a customer sends files', () => {
     expect(comment.plain_body).toContain('la foto del pacco');
     expect(comment.plain_body).toContain('Could not download the image: WhatsApp does not know this file. Ask the customer to send it again.');
     expect(comment.plain_body).toContain('avete visto la foto?');
-    const states = (await stack.inboundMessages()).filter((m) => m.state !== 'delivered');
-    expect(states).toEqual([]);
+    // The comment is in Zendesk a moment before the bridge records the write: wait for that.
+    const states = await waitFor(async () => {
+      const rows = await stack.inboundMessages();
+      return rows.every((m) => m.state === 'delivered' || m.state === 'failed') && rows;
+    }, { what: 'the messages recorded as written' });
+    expect(states.filter((m) => m.state !== 'delivered')).toEqual([]);
   });
 });
 
