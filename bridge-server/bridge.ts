@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics, type Metrics } from './lib/metrics';
 import { migrate, openStore, type OpenedStore } from './store';
+import { WebhookRetention } from './store/retention';
 import { createAuthProvider } from './zendesk/auth';
 import { ZendeskBudget } from './zendesk/rate-budget';
 import { ZendeskClient } from './zendesk/client';
@@ -164,6 +165,8 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
     }),
   ]);
 
+  const retention = new WebhookRetention({ db: store.db, clock, logger, retentionMs: config.webhookRetentionMs });
+
   let server: Server | null = null;
   return {
     config,
@@ -179,6 +182,7 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
       if (options.startWorker !== false) await worker.start();
       if (options.startWorker !== false) await outbound.start();
       templates.start();
+      retention.start();
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
       });
@@ -198,6 +202,7 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
       await worker.stop();
       await outbound.stop();
       await templates.stop();
+      await retention.stop();
       await store.close();
     },
   };

@@ -48,6 +48,8 @@ export interface Config {
   };
   /** App API requests per minute per key. */
   appApiRateLimit: number;
+  /** Processed webhook bodies are deleted after this long; 0 keeps them. */
+  webhookRetentionMs: number;
   templates: {
     /** Full template sync period in minutes; 0 turns the periodic sync off. */
     syncMinutes: number;
@@ -125,6 +127,7 @@ const Env = z.object({
   TEMPLATE_SYNC_MINUTES: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'TEMPLATE_SYNC_MINUTES must be a number of minutes (0 turns the periodic sync off)' }).min(0).default(15)),
   APP_API_RATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'APP_API_RATE_LIMIT must be a number of requests per minute' }).int().positive().default(300)),
   RECONCILE_AFTER_SECONDS: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'RECONCILE_AFTER_SECONDS must be a number of seconds' }).min(0).default(35)),
+  WEBHOOK_RETENTION_DAYS: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'WEBHOOK_RETENTION_DAYS must be a number of days (0 keeps processed webhook bodies forever)' }).min(0).default(30)),
   TICKET_REOPEN_DAYS: z.preprocess(blankToUndefined, z.coerce.number({ invalid_type_error: 'TICKET_REOPEN_DAYS must be a number of days' }).min(0).default(3)),
   BRIDGE_LOCALE: z.preprocess(blankToUndefined, z.string().default('en')),
   BRIDGE_TIME_ZONE: z.preprocess(
@@ -224,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bridgeApiKey: e.BRIDGE_API_KEY ?? null,
     outbound: { markReadOnReply: ['true', '1', 'yes'].includes(e.WHATSAPP_MARK_READ_ON_REPLY) },
     appApiRateLimit: e.APP_API_RATE_LIMIT,
+    webhookRetentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
     templates: { syncMinutes: e.TEMPLATE_SYNC_MINUTES },
     inbound: {
       reopenPeriodMs: e.TICKET_REOPEN_DAYS * 24 * 3600 * 1000,
