@@ -185,6 +185,6 @@ export function describeSetup(result: SetupResult, dryRun: boolean, configuredSe
         : 'Set ZENDESK_WEBHOOK_SECRET to it in the bridge environment (the bridge also reads it from its store, where setup saved it), then restart the bridge.',
     );
   } else if (dryRun) lines.push('The signing secret is shown once the webhook exists (run without --dry-run).');
-  lines.push('', 'By hand in Zendesk (Admin Center): nothing else is required. Tickets the bridge creates carry the tag "whatsapp"; keep that tag on tickets whose replies should go to WhatsApp.');
+  lines.push('', 'Still by hand (docs/operators.md, "The steps an admin still does by hand"): install the sidebar app and enter its settings. Tickets the bridge creates carry the tag "whatsapp"; keep that tag on tickets whose replies should go to WhatsApp.');
   return lines.join('\n');
 }

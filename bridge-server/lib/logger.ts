@@ -1,6 +1,6 @@
 /**
- * JSON logs (pino). Secrets are redacted by path; phone numbers are masked by `maskPhone`
- * wherever a log line names a customer.
+ * JSON logs (pino). Secrets are redacted by path. Log lines name customers by the store's
+ * `customerId`, never by phone number or profile name, so logs carry no personal data to mask.
  */
 import pino, { type Logger } from 'pino';
 
@@ -32,12 +32,4 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
     },
     destination,
   );
-}
-
-/** +39•••••4567: enough to recognise a customer in a log, not enough to call them. */
-export function maskPhone(digits: string | null | undefined): string {
-  if (!digits) return '(none)';
-  const d = digits.replace(/\D/g, '');
-  if (d.length <= 6) return '•'.repeat(d.length);
-  return `+${d.slice(0, 2)}${'•'.repeat(d.length - 6)}${d.slice(-4)}`;
 }
