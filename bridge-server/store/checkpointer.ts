@@ -35,7 +35,10 @@ export function startCheckpointer(file: string, onFailure: (reason: string) => v
       stopped = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      // Wait for its last checkpoint, at most 2 s; the timer must not outlive the thread.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
       await worker.terminate();
     },
   };
