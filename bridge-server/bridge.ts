@@ -161,7 +161,7 @@ export async function createBridge(config: Config, options: BridgeOptions = {}):
       defaultLocale: resolveLocale(config.inbound.locale),
       syncer: templates,
       rateLimitPerMinute: config.appApiRateLimit,
-      send: { db: store.db, api: templatesApi, zendesk, phoneNumberId: config.whatsapp.phoneNumberId, clock, logger, commentT: translator(resolveLocale(config.inbound.locale)) },
+      send: { db: store.db, api: templatesApi, zendesk, phoneNumberId: config.whatsapp.phoneNumberId, clock, logger, metrics, commentT: translator(resolveLocale(config.inbound.locale)) },
     }),
   ]);
 

@@ -6,7 +6,7 @@
  *   setup        create or update the Zendesk webhook and trigger (idempotent; --dry-run)
  *   doctor       show the configuration (secrets masked) and check the store, Zendesk and Meta
  *   deadletters  list webhook items kept because they could not be understood
- *   failures     list inbound messages that could not be written to Zendesk
+ *   failures     list messages that could not cross the bridge, inbound and outbound
  *   templates    sync the WABA's message templates and list them
  */
 import fs from 'node:fs';
@@ -15,7 +15,7 @@ import { ConfigError, hasNoCredentials, loadConfig } from './config';
 import { createBridge } from './bridge';
 import { migrate, openStore } from './store';
 import { runDoctor } from './cli/doctor';
-import { listDeadLetters, listFailures } from './cli/inspect';
+import { listDeadLetters, listFailures, parseDirection } from './cli/inspect';
 
 const HELP = `Usage: npm run bridge -- <command> [options]
 
@@ -25,7 +25,8 @@ Commands:
   setup         create or update the Zendesk webhook and trigger agent replies need  [--dry-run]
   doctor        show the configuration (secrets masked) and check the store, Zendesk and Meta
   deadletters   list webhook items kept because they could not be understood  [--limit N]
-  failures      list inbound messages that could not be written to Zendesk     [--limit N]
+  failures      messages that could not cross the bridge: inbound not written to Zendesk,
+                outbound not sent or not delivered  [--limit N] [--direction inbound|outbound|both]
   templates     sync the WABA's message templates from Meta and list them     [--offline]
 
 Configuration comes from the environment or a .env file: see docs/operators.md.`;
@@ -36,7 +37,7 @@ function loadDotEnv() {
 
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, offline: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { limit: { type: 'string' }, direction: { type: 'string' }, offline: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const command = positionals[0] ?? 'start';
   if (values.help || command === 'help') {
     console.log(HELP);
@@ -85,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     case 'deadletters':
       return listDeadLetters(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit);
     case 'failures':
-      return listFailures(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit);
+      return listFailures(process.env.DATABASE_URL?.trim() || 'sqlite:./data/bridge.db', limit, console.log, { direction: parseDirection(values.direction), locale: process.env.BRIDGE_LOCALE });
     case 'templates': {
       const { runTemplatesCommand } = await import('./cli/templates');
       return runTemplatesCommand(process.env, { offline: values.offline === true });

@@ -41,7 +41,8 @@ function bearerOf(req: Request): string | null {
 const mediaValue = z
   .object({ link: z.string().max(2000).optional(), id: z.string().max(200).optional(), filename: z.string().max(240).optional(), mimeType: z.string().max(100).optional(), size: z.number().int().nonnegative().optional() })
   .strict();
-const values = z.record(z.string().max(200), z.union([z.string().max(4096), mediaValue])).default({});
+const locationValue = z.object({ latitude: z.number(), longitude: z.number(), name: z.string().max(1000).optional(), address: z.string().max(1000).optional() }).strict();
+const values = z.record(z.string().max(200), z.union([z.string().max(4096), locationValue, mediaValue])).default({});
 const templateRef = { name: z.string().min(1).max(512), language: z.string().min(2).max(15), values };
 
 const ticketParams = z.object({ ticketId: z.coerce.number({ invalid_type_error: 'ticketId must be a number' }).int().positive() });

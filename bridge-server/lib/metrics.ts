@@ -23,6 +23,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       registers: [registry],
     }),
     statusEvents: new Counter({ name: 'bridge_status_events_total', help: 'WhatsApp delivery status events stored', labelNames: ['status'], registers: [registry] }),
+    outboundMessages: new Counter({
+      name: 'bridge_outbound_messages_total',
+      help: 'Messages to WhatsApp by kind (reply, template, media) and outcome (accepted, retried, not_sent, in_doubt, resent_in_doubt)',
+      labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
+    graphErrors: new Counter({ name: 'bridge_outbound_graph_errors_total', help: 'Graph API errors on outbound sends by Meta error code (none: no answer)', labelNames: ['code'], registers: [registry] }),
+    outboundNotes: new Counter({ name: 'bridge_outbound_notes_total', help: 'Internal notes written on tickets about agent replies, by reason (window, failure, error, …)', labelNames: ['reason'], registers: [registry] }),
+    outboundQueueDepth: new Gauge({ name: 'bridge_outbound_messages_waiting', help: 'Outbound messages queued or being sent', registers: [registry] }),
+    outboundOldestPending: new Gauge({ name: 'bridge_outbound_oldest_waiting_seconds', help: 'Age of the oldest outbound message queued or being sent (0: none)', registers: [registry] }),
+    outboundLatency: new Histogram({
+      name: 'bridge_outbound_latency_seconds',
+      help: 'From the Zendesk webhook receipt to the Graph API accepting the message',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 180, 600],
+      registers: [registry],
+    }),
   };
   return metrics;
 }

@@ -12,6 +12,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-outbound';
 import * as m003 from './migrations/003-templates';
+import * as m004 from './migrations/004-outbound-recovery';
 
 export type Store = Kysely<Database>;
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-outbound': m002,
   '003-templates': m003,
+  '004-outbound-recovery': m004,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

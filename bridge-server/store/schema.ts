@@ -154,6 +154,10 @@ export interface OutboundMessageTable {
   updated_at: number;
   /** Timestamp (Unix seconds) of the status that set `state`. */
   status_ts: number | null;
+  /** When the Zendesk webhook that queued it arrived (ms; migration 004). */
+  webhook_received_at: number | null;
+  /** 1: sent again after an attempt whose outcome stayed unknown (migration 004). */
+  resent_in_doubt: Generated<number>;
 }
 
 /** An internal note the bridge writes on a ticket, keyed so it is written once. */
@@ -223,6 +227,9 @@ export interface TemplateSendTable {
   agent_id: number | null;
   created_at: number;
   updated_at: number;
+  /** Attempts at the public comment, and when the next one is due (ms; migration 004). */
+  comment_attempts: Generated<number>;
+  comment_next_at: number | null;
 }
 
 export interface Database {

@@ -6,6 +6,7 @@
 import type { Store } from '../store';
 import type { Translate } from '../i18n';
 import type { CustomerTable } from '../store/schema';
+import { nextState } from './outbound-statuses';
 
 export const WINDOW_MS = 24 * 3600 * 1000;
 
@@ -33,6 +34,8 @@ export interface ConversationMessage {
   /** Why an outbound message failed, in plain words (the request's locale). */
   failureReason: string | null;
   template?: { name: string; language: string };
+  /** Outbound only: the emoji the customer reacted with (their latest reaction; null: none or removed). */
+  reaction?: string | null;
 }
 
 export interface Conversation {
@@ -68,17 +71,20 @@ export function windowOf(lastInboundTs: number | null, now: number, closingSoonM
   return { lastCustomerMessageAt: new Date(last).toISOString(), expiresAt: new Date(expires).toISOString(), state, secondsLeft: Math.max(0, Math.floor(left / 1000)), closingSoonMinutes };
 }
 
-const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, played: 3 };
-
-/** Delivery states of wamids from the status webhooks: the furthest reached; failed is final. */
+/**
+ * Delivery states of wamids from the status webhooks, folded in arrival order with the outbound
+ * side's rule (`nextState`: forward only, failed final, delivered/read never undone by a late
+ * failure), so the sidebar and the ticket notes always agree.
+ */
 async function statusesOf(db: Store, wamids: string[]): Promise<Map<string, { state: string; errorCode: number | null; detail: string | null }>> {
   const out = new Map<string, { state: string; errorCode: number | null; detail: string | null }>();
   if (wamids.length === 0) return out;
-  const rows = await db.selectFrom('status_events').select(['message_id', 'status', 'raw']).where('message_id', 'in', wamids).execute();
+  const rows = await db.selectFrom('status_events').select(['message_id', 'status', 'raw']).where('message_id', 'in', wamids).orderBy('id').execute();
   for (const r of rows) {
-    const prev = out.get(r.message_id);
-    if (prev?.state === 'failed') continue;
-    if (r.status === 'failed') {
+    const prev = out.get(r.message_id) ?? { state: 'accepted', errorCode: null, detail: null };
+    const state = nextState(prev.state, r.status);
+    if (state === prev.state) continue;
+    if (state === 'failed') {
       let errorCode: number | null = null;
       let detail: string | null = null;
       try {
@@ -88,9 +94,9 @@ async function statusesOf(db: Store, wamids: string[]): Promise<Map<string, { st
       } catch {
         /* keep the state without a reason */
       }
-      out.set(r.message_id, { state: 'failed', errorCode, detail });
-    } else if (!prev || (RANK[r.status] ?? 0) > (RANK[prev.state] ?? 0)) {
-      out.set(r.message_id, { state: r.status === 'played' ? 'read' : r.status, errorCode: null, detail: null });
+      out.set(r.message_id, { state, errorCode, detail });
+    } else {
+      out.set(r.message_id, { state, errorCode: null, detail: null });
     }
   }
   return out;
@@ -149,6 +155,8 @@ export async function loadConversation(db: Store, ticketId: number, opts: { now:
       return { id: r.wamid ?? `reply-${r.id}`, direction: 'outbound' as const, type: r.kind, text: r.text, at: new Date(r.createdAt).toISOString(), state, failureReason: reason, sortKey: r.createdAt };
     }),
   ];
+  const reactions = await reactionsOf(db, customer.id);
+  for (const m of messages) if (m.direction === 'outbound') m.reaction = reactions.get(m.id) ?? null;
   messages.sort((a, b) => b.sortKey - a.sortKey);
 
   const phone = customer.wa_id ? `+${customer.wa_id}` : null;
@@ -158,6 +166,24 @@ export async function loadConversation(db: Store, ticketId: number, opts: { now:
     window: windowOf(customer.last_inbound_ts !== null ? Number(customer.last_inbound_ts) : null, opts.now, opts.closingSoonMinutes),
     messages: messages.slice(0, opts.limit).map(({ sortKey: _sortKey, ...m }) => m),
   };
+}
+
+/**
+ * The customer's reactions to the business's messages: wamid → the emoji of their latest
+ * reaction (null when they removed it), in WhatsApp-timestamp order.
+ */
+async function reactionsOf(db: Store, customerId: number): Promise<Map<string, string | null>> {
+  const rows = await db.selectFrom('inbound_messages').select(['payload']).where('customer_id', '=', customerId).where('type', '=', 'reaction').orderBy('ts').orderBy('id').limit(500).execute();
+  const out = new Map<string, string | null>();
+  for (const r of rows) {
+    try {
+      const reaction = (JSON.parse(r.payload) as { message?: { reaction?: { message_id?: string; emoji?: string } } }).message?.reaction;
+      if (reaction?.message_id) out.set(reaction.message_id, reaction.emoji?.trim() ? reaction.emoji : null);
+    } catch {
+      /* a payload intake stored from a validated message: cannot happen */
+    }
+  }
+  return out;
 }
 
 interface OutboundReply {

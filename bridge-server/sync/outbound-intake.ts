@@ -124,6 +124,7 @@ export async function queueTicketReplies(deps: OutboundDeps, ticketId: number, r
             created_at: now,
             updated_at: now,
             status_ts: null,
+            webhook_received_at: receivedAt,
           })
           .onConflict((oc) => oc.columns(['comment_id', 'part']).doNothing())
           .executeTakeFirst();

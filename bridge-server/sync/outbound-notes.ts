@@ -21,6 +21,12 @@ export async function queueNote(db: Store, id: string, ticketId: number, paragra
     .execute();
 }
 
+/** The metric label of a note, from its id (`window:…`, `failed:…`, `error:…`, `resent:…`). */
+const NOTE_REASONS: Record<string, string> = { window: 'window_closed', failed: 'failure', error: 'not_sent', resent: 'resent_in_doubt', 'no-contact': 'no_contact', 'too-large': 'attachment', attachment: 'attachment' };
+export function noteReason(id: string): string {
+  return NOTE_REASONS[id.split(':')[0]] ?? 'other';
+}
+
 /** The agent-facing sentence for a Graph error code. */
 export function explainGraphError(deps: OutboundDeps, code: number | null, detail: string): string {
   const t = translator(deps.settings.locale);
@@ -47,6 +53,7 @@ export async function writeDueNotes(deps: OutboundDeps, limit = 20): Promise<num
         await addInternalNote(deps.zendesk, ticketId, note.html_body, note.id);
       }
       await deps.db.updateTable('outbound_notes').set({ state: 'done', finished_at: deps.clock.now() }).where('id', '=', note.id).execute();
+      deps.metrics.outboundNotes.inc({ reason: noteReason(note.id) });
       written++;
     } catch (err) {
       const permanent = err instanceof ZendeskError && !err.retryable && err.kind !== 'auth';

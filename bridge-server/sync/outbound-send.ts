@@ -9,7 +9,13 @@
  *      comes back in status webhooks: after a crash a `sending` part is found by it instead of
  *      being sent twice;
  *   4. accepted: the wamid is recorded; refused: retried with backoff when Meta says so,
- *      otherwise a note says in plain words what happened and what the agent can do.
+ *      otherwise a note says in plain words what happened and what the agent can do;
+ *   5. no answer (a timeout, a connection cut after the request left, a 5xx without Meta's
+ *      error body): the outcome is unknown, so the part stays `sending` ("in doubt") and the
+ *      customer's later parts wait. `reconcileSending` (outbound-statuses.ts) settles it: a
+ *      status webhook carrying its key proves Meta has it (recorded, never sent again); none
+ *      within the grace period means it most likely never arrived, so it is sent again, and
+ *      the ticket gets a note that the customer may receive it twice.
  */
 import { GraphError } from '../whatsapp/graph-client';
 import { graphErrorAction } from '../whatsapp/error-codes';
@@ -32,7 +38,14 @@ export type OutboundRow = {
   body: string;
   media_id: string | null;
   attempts: number;
+  /** When the Zendesk webhook that queued it arrived (ms), for the latency metric. */
+  webhook_received_at?: number | null;
+  /** 1: this is a new attempt after one whose outcome stayed unknown. */
+  resent_in_doubt?: number;
 };
+
+/** The metric label of a part: an agent's text, or an attachment sent as media. */
+export const metricKind = (kind: string) => (kind === 'text' ? 'reply' : 'media');
 
 interface AttachmentBody {
   id: number;
@@ -44,7 +57,24 @@ interface AttachmentBody {
 
 export const callbackKey = (commentId: number, part: number) => `zd:${commentId}:${part}`;
 
-export type SendOutcome = 'accepted' | 'retry' | 'blocked' | 'failed';
+export type SendOutcome = 'accepted' | 'retry' | 'blocked' | 'failed' | 'in-doubt';
+
+/** Connection errors that prove the request never left (nothing can have been sent). */
+const NOT_SENT_CAUSES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * True when a send failed in a way that leaves open whether Meta accepted it: no answer after
+ * the request left (timeout, reset), a 5xx without Meta's error code, or a 200 without a wamid.
+ * An answer carrying Meta's code is a refusal: nothing was sent.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  if (!(err instanceof GraphError) || err.graphCode !== null) return false;
+  if (err.httpStatus === null) {
+    const code = ((err.cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? '') as string;
+    return !NOT_SENT_CAUSES.has(code);
+  }
+  return err.httpStatus >= 500 || (err.httpStatus >= 200 && err.httpStatus < 300);
+}
 
 export async function sendPart(deps: OutboundDeps, row: OutboundRow): Promise<SendOutcome> {
   const { db, clock } = deps;
@@ -108,10 +138,26 @@ export async function sendPart(deps: OutboundDeps, row: OutboundRow): Promise<Se
   try {
     const result = await deps.sender.send(row.phone_number_id, recipient, content, { callbackData: callbackKey(row.comment_id, row.part) });
     await db.updateTable('outbound_messages').set({ state: 'accepted', wamid: result.wamid, error: null, error_code: null, updated_at: clock.now() }).where('id', '=', row.id).execute();
+    deps.metrics.outboundMessages.inc({ kind: metricKind(row.kind), outcome: row.resent_in_doubt ? 'resent_in_doubt' : 'accepted' });
+    if (row.webhook_received_at) deps.metrics.outboundLatency.observe(Math.max(0, clock.now() - Number(row.webhook_received_at)) / 1000);
+    if (row.resent_in_doubt) {
+      // An earlier attempt may have reached the customer too: say so where the agent looks.
+      const body = JSON.parse(row.body) as { text?: string; fileName?: string };
+      const quote = excerpt(body.text ?? body.fileName);
+      await queueNote(db, `resent:${row.comment_id}:${row.part}`, row.ticket_id, [t('outbound.resentInDoubt'), ...(quote ? [t('outbound.quote', { excerpt: quote })] : [])], clock.now());
+    }
     await applyKnownStatuses(deps, result.wamid);
     if (deps.settings.markReadOnReply && row.part === 0) await markCustomerRead(deps, row);
     return 'accepted';
   } catch (err) {
+    if (outcomeUnknown(err)) {
+      // Left `sending`: reconcileSending decides once a status arrives or the grace period ends.
+      await db.updateTable('outbound_messages').set({ error: (err as Error).message, updated_at: clock.now() }).where('id', '=', row.id).execute();
+      deps.metrics.outboundMessages.inc({ kind: metricKind(row.kind), outcome: 'in_doubt' });
+      deps.metrics.graphErrors.inc({ code: 'none' });
+      deps.logger.warn({ ticketId: row.ticket_id, commentId: row.comment_id, part: row.part, err: (err as Error).message }, 'no answer from WhatsApp for an agent reply: waiting for a status before sending it again');
+      return 'in-doubt';
+    }
     return handleGraphError(deps, row, err);
   }
 }
@@ -120,11 +166,14 @@ async function handleGraphError(deps: OutboundDeps, row: OutboundRow, err: unkno
   if (!(err instanceof GraphError)) throw err;
   const code = err.graphCode;
   const action = graphErrorAction(code);
+  deps.metrics.graphErrors.inc({ code: code === null ? 'none' : String(code) });
   if (code === 131056) deps.pacer.penalize(row.customer_id);
   if (action === 'retry' && row.attempts + 1 < deps.settings.maxAttempts) {
     const minimum = code === 131056 ? deps.pacer.pairIntervalMs : code === 130429 ? 1000 : 0;
+    deps.metrics.outboundMessages.inc({ kind: metricKind(row.kind), outcome: 'retried' });
     return retryLater(deps, row, code, err.message, minimum);
   }
+  deps.metrics.outboundMessages.inc({ kind: metricKind(row.kind), outcome: 'not_sent' });
   const detail = (err.details as { error?: { error_data?: { details?: string }; message?: string } } | null)?.error?.error_data?.details ?? err.message;
   if (code === 190 || action === 'tell-admin') deps.logger.error({ code, ticketId: row.ticket_id }, `WhatsApp refused an agent reply: ${err.message}`);
   const t = translator(deps.settings.locale);

@@ -1,8 +1,17 @@
 /**
  * Delivery states of the agent's messages from status webhooks (stored by intake, unique on
- * wamid + status). States only move forward: accepted → sent → delivered → read; failed is
- * final and read is never undone by a late failure. Out-of-order and duplicate statuses are
- * therefore harmless. A failure adds a note with the reason in plain words.
+ * wamid + status). The rule, applied whatever order the webhooks come in:
+ *
+ *   - states only move forward: accepted → sent → delivered → read (`played` counts as read);
+ *   - `failed` wins over accepted and sent, and once recorded it is final;
+ *   - `delivered` and `read` are proof that a device of the customer has the message, so a
+ *     `failed` arriving after them is kept in the store but changes nothing and writes no note
+ *     (Meta does not order statuses, and a customer with several devices can produce a failure
+ *     for one device after the delivery to another);
+ *   - duplicates change nothing.
+ *
+ * A failure adds one internal note with the reason in plain words (its id is the wamid, so a
+ * failed status delivered twice still writes one note).
  */
 import { translator } from '../i18n';
 import type { OutboundDeps } from './outbound-deps';
@@ -14,7 +23,7 @@ const FINAL = new Set(['failed', 'blocked', 'skipped']);
 /** The state after `status` arrives for a message in `current` (unchanged when it would go backwards). */
 export function nextState(current: string, status: string): string {
   if (FINAL.has(current)) return current;
-  if (status === 'failed') return current === 'read' ? current : 'failed';
+  if (status === 'failed') return (RANK[current] ?? -1) >= RANK.delivered ? current : 'failed';
   const to = RANK[status === 'played' ? 'read' : status];
   const from = RANK[current] ?? -1;
   if (to === undefined) return current;
@@ -82,22 +91,44 @@ export async function applyNewStatuses(deps: OutboundDeps, batch = 500): Promise
 }
 
 /**
- * Parts left `sending` by a crash: a status carrying their key proves Meta accepted them (record
- * the wamid); none after `graceMs` means the request never reached Meta: send again.
+ * Parts whose send is in doubt: left `sending` by a crash, or by an attempt that got no answer.
+ *
+ *   - a stored status carrying their key (biz_opaque_callback_data, echoed by every status of the
+ *     send) proves Meta accepted them: the wamid is recorded from it, even if the send's answer
+ *     never told it, and they are never sent again. This also holds for a part already put back
+ *     in the queue after the grace period, as long as the new attempt has not gone yet;
+ *   - none after `graceMs` means the request most likely never reached Meta: the part is queued
+ *     again, marked `resent_in_doubt`, and when that attempt is accepted the ticket gets a note
+ *     that the customer may receive the message twice (outbound-send.ts).
  */
 export async function reconcileSending(deps: OutboundDeps, graceMs: number, skip: Set<number>): Promise<void> {
-  const rows = await deps.db.selectFrom('outbound_messages').select(['id', 'comment_id', 'part', 'updated_at']).where('state', '=', 'sending').execute();
+  const rows = await deps.db
+    .selectFrom('outbound_messages')
+    .select(['id', 'comment_id', 'part', 'updated_at', 'state'])
+    .where((eb) => eb.or([eb('state', '=', 'sending'), eb.and([eb('state', '=', 'queued'), eb('resent_in_doubt', '=', 1)])]))
+    .execute();
   for (const r of rows) {
     if (skip.has(Number(r.id))) continue;
     const key = `"biz_opaque_callback_data":"zd:${r.comment_id}:${r.part}"`;
-    const found = await deps.db.selectFrom('status_events').select('message_id').where('raw', 'like', `%${key}%`).executeTakeFirst();
+    const found = await deps.db.selectFrom('status_events').select('message_id').where('raw', 'like', `%${key}%`).orderBy('id').executeTakeFirst();
     if (found) {
-      await deps.db.updateTable('outbound_messages').set({ state: 'accepted', wamid: found.message_id, updated_at: deps.clock.now() }).where('id', '=', Number(r.id)).execute();
+      const done = await deps.db
+        .updateTable('outbound_messages')
+        .set({ state: 'accepted', wamid: found.message_id, resent_in_doubt: 0, error: null, updated_at: deps.clock.now() })
+        .where('id', '=', Number(r.id))
+        .where('state', '=', r.state)
+        .executeTakeFirst();
+      if (!Number(done.numUpdatedRows)) continue;
       await applyKnownStatuses(deps, found.message_id);
-      deps.logger.info({ commentId: r.comment_id, part: r.part }, 'an interrupted send had reached WhatsApp: recorded, not sent again');
-    } else if (deps.clock.now() - Number(r.updated_at) > graceMs) {
-      await deps.db.updateTable('outbound_messages').set({ state: 'queued', next_attempt_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', Number(r.id)).execute();
-      deps.logger.warn({ commentId: r.comment_id, part: r.part }, 'an interrupted send left no trace at WhatsApp: sending it again');
+      deps.logger.info({ commentId: r.comment_id, part: r.part, wamid: found.message_id }, 'a send whose answer was lost had reached WhatsApp: recorded, not sent again');
+    } else if (r.state === 'sending' && deps.clock.now() - Number(r.updated_at) > graceMs) {
+      await deps.db
+        .updateTable('outbound_messages')
+        .set({ state: 'queued', resent_in_doubt: 1, next_attempt_at: deps.clock.now(), updated_at: deps.clock.now() })
+        .where('id', '=', Number(r.id))
+        .where('state', '=', 'sending')
+        .execute();
+      deps.logger.warn({ commentId: r.comment_id, part: r.part }, 'a send whose answer was lost left no trace at WhatsApp: sending it again (the ticket will say it may arrive twice)');
     }
   }
 }

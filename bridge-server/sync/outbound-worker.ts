@@ -4,7 +4,8 @@
  *   2. sends due parts, one customer at a time (their order holds) and within the pacer's
  *      limits (80/s per number, the pair limit per customer), as many customers at once as
  *      `concurrency` allows;
- *   3. applies new delivery statuses and writes due internal notes.
+ *   3. applies new delivery statuses and writes due internal notes;
+ *   4. retries the public comments of sent templates that Zendesk has not taken yet.
  * A sweep runs the round periodically (retries due, statuses stored by the inbound worker).
  */
 import type { Logger } from '../lib/logger';
@@ -13,6 +14,8 @@ import { takeZendeskEvents } from './outbound-intake';
 import { sendPart, type OutboundRow } from './outbound-send';
 import { applyNewStatuses, reconcileSending } from './outbound-statuses';
 import { writeDueNotes } from './outbound-notes';
+import { writeDueTemplateComments } from './send-template';
+import { translator } from '../i18n';
 
 export interface OutboundWorkerOptions {
   concurrency?: number;
@@ -101,6 +104,7 @@ export class OutboundWorker {
         await this.dispatch();
         await this.track(applyNewStatuses(this.deps));
         await this.track(writeDueNotes(this.deps));
+        await this.track(writeDueTemplateComments({ ...this.deps, commentT: translator(this.deps.settings.locale) }));
       } while (this.rerun && !this.stopped);
     } catch (err) {
       this.log.error({ err }, 'outbound round failed; retrying shortly');
@@ -115,13 +119,16 @@ export class OutboundWorker {
     const now = this.deps.clock.now();
     const rows = await this.deps.db
       .selectFrom('outbound_messages')
-      .select(['id', 'comment_id', 'part', 'ticket_id', 'customer_id', 'phone_number_id', 'kind', 'body', 'media_id', 'attempts', 'next_attempt_at'])
+      .select(['id', 'comment_id', 'part', 'ticket_id', 'customer_id', 'phone_number_id', 'kind', 'body', 'media_id', 'attempts', 'next_attempt_at', 'webhook_received_at', 'resent_in_doubt'])
       .where('state', '=', 'queued')
       .orderBy('comment_id')
       .orderBy('part')
       .limit(500)
       .execute();
-    const seen = new Set<number>();
+    // A customer with a part in doubt (sent, no answer) waits until it is settled: their order holds.
+    const inDoubt = await this.deps.db.selectFrom('outbound_messages').select('customer_id').distinct().where('state', '=', 'sending').execute();
+    const seen = new Set<number>(inDoubt.map((r) => Number(r.customer_id)).filter((c) => !this.inflightCustomers.has(c)));
+    await this.observeQueue(now);
     let wake = Infinity;
     for (const r of rows) {
       const customerId = Number(r.customer_id);
@@ -140,10 +147,31 @@ export class OutboundWorker {
         continue;
       }
       this.deps.pacer.take(r.phone_number_id, customerId);
-      const row: OutboundRow = { ...r, id: Number(r.id), comment_id: Number(r.comment_id), part: Number(r.part), ticket_id: Number(r.ticket_id), customer_id: customerId, attempts: Number(r.attempts) };
+      const row: OutboundRow = {
+        ...r,
+        id: Number(r.id),
+        comment_id: Number(r.comment_id),
+        part: Number(r.part),
+        ticket_id: Number(r.ticket_id),
+        customer_id: customerId,
+        attempts: Number(r.attempts),
+        webhook_received_at: r.webhook_received_at === null ? null : Number(r.webhook_received_at),
+        resent_in_doubt: Number(r.resent_in_doubt),
+      };
       this.startSend(row);
     }
     if (wake !== Infinity) this.notify(Math.max(5, Math.min(wake, this.sweepIntervalMs)));
+  }
+
+  /** Queue depth and the age of the oldest waiting part, for /metrics. */
+  private async observeQueue(now: number): Promise<void> {
+    const q = await this.deps.db
+      .selectFrom('outbound_messages')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+      .where('state', 'in', ['queued', 'sending'])
+      .executeTakeFirst();
+    this.deps.metrics.outboundQueueDepth.set(Number(q?.n ?? 0));
+    this.deps.metrics.outboundOldestPending.set(q?.oldest != null ? Math.max(0, (now - Number(q.oldest)) / 1000) : 0);
   }
 
   private startSend(row: OutboundRow): void {

@@ -7,6 +7,12 @@
  *      with the wamid, or `failed` with Meta's code;
  *   4. the rendered text is added to the ticket as a PUBLIC comment, marked with audit metadata
  *      `{whatsapp_bridge: {template_send: <id>}}` so the outbound side never sends it again.
+ *      The comment is owed from the moment Meta accepts the send: it is tried once at once, and
+ *      if Zendesk fails (5xx, 429, no answer, the process stopping) it is retried from the
+ *      store by the outbound worker (`writeDueTemplateComments`) until it lands. Each attempt
+ *      is recorded before it starts, so an attempt whose answer was lost is looked for in the
+ *      ticket's audits before the next one: the comment lands exactly once, and a retry never
+ *      touches WhatsApp again.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Store } from '../store';
@@ -16,6 +22,9 @@ import type { Translate } from '../i18n';
 import { AppError } from '../lib/errors';
 import type { ZendeskClient } from '../zendesk/client';
 import { GraphError } from '../whatsapp/graph-client';
+import { ZendeskError } from '../zendesk/errors';
+import { backoffMs } from '../lib/retry-policy';
+import type { Metrics } from '../lib/metrics';
 import type { TemplatesApi } from '../whatsapp/templates-api';
 import { buildTemplatePayload, chooseTemplate, renderTemplate, renderedAsText, validateTemplateValues, type TemplateFieldError, type TemplateValues } from './template-render';
 import { customerOfTicket, failureReason } from './conversation';
@@ -33,6 +42,7 @@ export interface SendTemplateDeps {
   logger: Logger;
   /** Language of the comment's prefix line (the bridge's locale). */
   commentT: Translate;
+  metrics?: Metrics;
 }
 
 export interface SendTemplateRequest {
@@ -109,6 +119,8 @@ export async function sendTemplateToTicket(deps: SendTemplateDeps, req: SendTemp
       agent_id: req.agentId ?? null,
       created_at: now,
       updated_at: now,
+      // Not due until Meta accepts the send.
+      comment_next_at: null,
     })
     .onConflict((oc) => oc.columns(['ticket_id', 'idempotency_key']).doNothing())
     .executeTakeFirst();
@@ -124,13 +136,18 @@ export async function sendTemplateToTicket(deps: SendTemplateDeps, req: SendTemp
     wamid = sent.messageId;
   } catch (err) {
     const code = err instanceof GraphError ? err.graphCode : null;
+    deps.metrics?.graphErrors.inc({ code: code === null ? 'none' : String(code) });
+    deps.metrics?.outboundMessages.inc({ kind: 'template', outcome: 'not_sent' });
     await deps.db.updateTable('template_sends').set({ state: 'failed', error_code: code, error: (err as Error).message, comment_state: 'failed', updated_at: deps.clock.now() }).where('id', '=', id).execute();
     deps.logger.warn({ err: (err as Error).message, ticketId: req.ticketId, template: template.name }, 'template send refused');
     throw new AppError(code !== null ? `graph_${code}` : 'graph_unreachable', failureReason(t, code, (err as Error).message), { status: code !== null && code >= 100 && code !== 190 ? 422 : 502, cause: err });
   }
-  await deps.db.updateTable('template_sends').set({ state: 'sent', wamid, updated_at: deps.clock.now() }).where('id', '=', id).execute();
+  // Sent, and the comment is owed from now on (due at once: a crash before the attempt below
+  // leaves it to the worker).
+  await deps.db.updateTable('template_sends').set({ state: 'sent', wamid, comment_next_at: deps.clock.now(), updated_at: deps.clock.now() }).where('id', '=', id).execute();
+  deps.metrics?.outboundMessages.inc({ kind: 'template', outcome: 'accepted' });
 
-  const ticketComment = await addTicketComment(deps, { id, ticketId: req.ticketId, agentId: req.agentId, name: template.name, language: template.language, rendered });
+  const ticketComment = await attemptTicketComment(deps, id);
   return { id, messageId: wamid, status: 'accepted', ticketComment, rendered, replayed: false };
 }
 
@@ -149,26 +166,87 @@ function replay(row: { id: string; request_hash: string; state: string; wamid: s
   };
 }
 
+/** How long an attempt under way holds its row (a stopped process's attempt is retried after). */
+export const COMMENT_LEASE_MS = 60_000;
+/** Attempts before the comment is given up on (noted in the logs and `failures`). */
+const MAX_COMMENT_ATTEMPTS = 12;
+
+type CommentDeps = Pick<SendTemplateDeps, 'db' | 'zendesk' | 'clock' | 'logger' | 'commentT'>;
+
 /**
- * The public comment that shows the agent's colleagues what the customer received. Marked with
- * `metadata.whatsapp_bridge.template_send` (kept by Zendesk in the audit's `metadata.custom`)
- * and a visible first line, so the outbound side recognises it and never sends it again.
+ * One attempt at the public comment that shows the agent's colleagues what the customer
+ * received. Marked with `metadata.whatsapp_bridge.template_send` (kept by Zendesk in the audit's
+ * `metadata.custom`) and a visible first line, so the outbound side recognises it and never sends
+ * it again. Returns the comment's state after the attempt.
  */
-async function addTicketComment(deps: SendTemplateDeps, s: { id: string; ticketId: number; agentId?: number; name: string; language: string; rendered: string }): Promise<'added' | 'failed'> {
-  const body = `${deps.commentT('template.comment.prefix', { name: s.name, language: s.language })}\n\n${s.rendered}`;
+export async function attemptTicketComment(deps: CommentDeps, id: string): Promise<'added' | 'failed' | 'pending'> {
+  const row = await deps.db.selectFrom('template_sends').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.state !== 'sent' || row.comment_state !== 'pending') return row?.comment_state === 'done' ? 'added' : row?.comment_state === 'failed' ? 'failed' : 'pending';
+  const ticketId = Number(row.ticket_id);
+  const attempts = Number(row.comment_attempts) + 1;
+  // Recorded before the request: if the answer is lost or the process stops, the next attempt
+  // knows to look in the audits first.
+  const claimed = await deps.db
+    .updateTable('template_sends')
+    .set({ comment_attempts: attempts, comment_next_at: deps.clock.now() + COMMENT_LEASE_MS, updated_at: deps.clock.now() })
+    .where('id', '=', id)
+    .where('comment_attempts', '=', Number(row.comment_attempts))
+    .where('comment_state', '=', 'pending')
+    .executeTakeFirst();
+  if (!Number(claimed.numUpdatedRows)) return 'pending'; // another round took it
   try {
-    const res = await deps.zendesk.request<{ audit?: { events?: { id: number; type: string }[] } }>('PUT', `/api/v2/tickets/${s.ticketId}`, {
-      body: { ticket: { comment: { body, public: true, ...(s.agentId ? { author_id: s.agentId } : {}) }, metadata: { whatsapp_bridge: { [TEMPLATE_SEND_METADATA_KEY]: s.id } } } },
-      budget: { ticketUpdate: true, ticketIds: [s.ticketId] },
-      repeatable: false,
-      what: 'template comment',
-    });
-    const commentId = res.body.audit?.events?.find((e) => e.type === 'Comment')?.id ?? null;
-    await deps.db.updateTable('template_sends').set({ comment_state: 'done', comment_id: commentId, updated_at: deps.clock.now() }).where('id', '=', s.id).execute();
+    let commentId: number | null;
+    const landed = attempts > 1 ? await landedComment(deps, ticketId, id) : undefined;
+    if (landed !== undefined) {
+      commentId = landed;
+      deps.logger.info({ ticketId, send: id }, 'the template comment of an earlier attempt had landed: not written again');
+    } else {
+      const body = `${deps.commentT('template.comment.prefix', { name: row.name, language: row.language })}\n\n${row.rendered}`;
+      const agentId = row.agent_id === null ? null : Number(row.agent_id);
+      const res = await deps.zendesk.request<{ audit?: { events?: { id: number; type: string }[] } }>('PUT', `/api/v2/tickets/${ticketId}`, {
+        body: { ticket: { comment: { body, public: true, ...(agentId ? { author_id: agentId } : {}) }, metadata: { whatsapp_bridge: { [TEMPLATE_SEND_METADATA_KEY]: id } } } },
+        budget: { ticketUpdate: true, ticketIds: [ticketId] },
+        repeatable: false,
+        what: 'template comment',
+      });
+      commentId = res.body.audit?.events?.find((e) => e.type === 'Comment')?.id ?? null;
+    }
+    await deps.db.updateTable('template_sends').set({ comment_state: 'done', comment_id: commentId, comment_next_at: null, updated_at: deps.clock.now() }).where('id', '=', id).execute();
     return 'added';
   } catch (err) {
-    deps.logger.error({ err: (err as Error).message, ticketId: s.ticketId, send: s.id }, 'the template was sent but its comment could not be added to the ticket');
-    await deps.db.updateTable('template_sends').set({ comment_state: 'failed', updated_at: deps.clock.now() }).where('id', '=', s.id).execute();
-    return 'failed';
+    const permanent = err instanceof ZendeskError && !err.retryable && err.kind !== 'auth';
+    if (permanent || attempts >= MAX_COMMENT_ATTEMPTS) {
+      deps.logger.error({ err: (err as Error).message, ticketId, send: id, attempts }, 'the template was sent but its comment could not be added to the ticket; given up');
+      await deps.db.updateTable('template_sends').set({ comment_state: 'failed', comment_next_at: null, updated_at: deps.clock.now() }).where('id', '=', id).execute();
+      return 'failed';
+    }
+    const wait = err instanceof ZendeskError && err.retryAfterMs ? err.retryAfterMs : backoffMs(attempts, { baseMs: 1000, capMs: 5 * 60_000 });
+    deps.logger.warn({ err: (err as Error).message, ticketId, send: id, attempts, wait }, 'the template comment could not be added to the ticket yet; it will be tried again');
+    await deps.db.updateTable('template_sends').set({ comment_next_at: deps.clock.now() + wait, updated_at: deps.clock.now() }).where('id', '=', id).execute();
+    return 'pending';
   }
+}
+
+/** The comment id of an earlier attempt that reached Zendesk (its audit carries the send id), if any. */
+async function landedComment(deps: CommentDeps, ticketId: number, id: string): Promise<number | null | undefined> {
+  const audits = await deps.zendesk.recentAudits(ticketId, 50);
+  const audit = audits.find((a) => (a.metadata?.custom?.whatsapp_bridge as Record<string, unknown> | undefined)?.[TEMPLATE_SEND_METADATA_KEY] === id);
+  if (!audit) return undefined;
+  return audit.events.find((e) => e.type === 'Comment')?.id ?? null;
+}
+
+/** The worker's share: template comments that are due (a failed or interrupted attempt). Returns how many landed. */
+export async function writeDueTemplateComments(deps: CommentDeps, limit = 20): Promise<number> {
+  const due = await deps.db
+    .selectFrom('template_sends')
+    .select('id')
+    .where('state', '=', 'sent')
+    .where('comment_state', '=', 'pending')
+    .where('comment_next_at', '<=', deps.clock.now())
+    .orderBy('comment_next_at')
+    .limit(limit)
+    .execute();
+  let added = 0;
+  for (const r of due) if ((await attemptTicketComment(deps, r.id)) === 'added') added++;
+  return added;
 }

@@ -7,8 +7,15 @@
  *
  *   header.1 / header.<name>   a TEXT header's variable (positional or named)
  *   header.media               an IMAGE / VIDEO / GIF / DOCUMENT header: {link} or {id}
+ *   header.location            a LOCATION header: {latitude, longitude, name?, address?}
  *   body.1, body.2 … / body.<name>
  *   button.<index>             the variable of a URL button, or the code of a COPY_CODE button
+ *
+ * Authentication templates: Meta fixes the body (`{{1}} is your verification code.`) and the
+ * one-time-password button (created as `OTP` with `otp_type` COPY_CODE / ONE_TAP / ZERO_TAP,
+ * read back from the API as a `URL` button whose url ends in `otp{{1}}`). The code is filled
+ * once, as `body.1`; the send repeats it as the button's `url` parameter, as Meta requires
+ * (https://developers.facebook.com/docs/whatsapp/business-management-api/authentication-templates).
  *
  * Meta's rules: https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates
  * (summarised in ../shared/reference/whatsapp-cloud-api.md, Templates and Sending).
@@ -42,10 +49,18 @@ export interface MediaValue {
   size?: number;
 }
 
-export type TemplateValue = string | MediaValue;
+/** A LOCATION header's value (what the customer sees above the text, as a map). */
+export interface LocationValue {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+export type TemplateValue = string | MediaValue | LocationValue;
 export type TemplateValues = Record<string, TemplateValue>;
 
-export type VariableKind = 'text' | 'image' | 'video' | 'document' | 'coupon_code';
+export type VariableKind = 'text' | 'image' | 'video' | 'document' | 'coupon_code' | 'location';
 
 export interface TemplateVariable {
   /** The field name: `body.1`, `body.customer_name`, `header.media`, `button.0`. */
@@ -82,6 +97,9 @@ export type TemplateErrorCode =
   | 'not_text'
   | 'invalid_characters'
   | 'media_required'
+  | 'location_required'
+  | 'invalid_location'
+  | 'code_too_long'
   | 'media_type'
   | 'media_too_large'
   | 'invalid_url'
@@ -99,7 +117,7 @@ export interface RenderedButton {
 }
 
 export interface RenderedTemplate {
-  header: { format: string; text: string | null; media: MediaValue | null } | null;
+  header: { format: string; text: string | null; media: MediaValue | null; location?: LocationValue | null } | null;
   body: string;
   footer: string | null;
   buttons: RenderedButton[];
@@ -112,6 +130,10 @@ export const TEMPLATE_LIMITS = {
   footer: 60,
   buttonUrl: 2000,
   couponCode: 15,
+  /** A one-time password (authentication templates). */
+  otpCode: 15,
+  locationName: 1000,
+  locationAddress: 1000,
 } as const;
 
 /** Header media WhatsApp accepts: MIME types, file extensions and the size limit. */
@@ -156,6 +178,20 @@ export function placeholdersIn(text: string | undefined): string[] {
   return names;
 }
 
+/**
+ * A one-time-password button: `OTP` as created, or the `URL` button Meta turns it into (its url
+ * is WhatsApp's own OTP link). Its parameter is the code, never a field of its own.
+ */
+export function isOtpButton(b: { type: string; url?: string; otp_type?: unknown }): boolean {
+  const type = b.type.toUpperCase();
+  if (type === 'OTP') return true;
+  return type === 'URL' && /^https:\/\/(www\.)?whatsapp\.com\/otp\//i.test(b.url ?? '');
+}
+
+function otpButtonIndex(t: TemplateDefinition): number {
+  return (component(t, 'BUTTONS')?.buttons ?? []).findIndex((b) => isOtpButton(b as { type: string; url?: string }));
+}
+
 function isPositional(name: string): boolean {
   return /^\d+$/.test(name);
 }
@@ -187,6 +223,8 @@ export function templateVariables(t: TemplateDefinition): TemplateVariable[] {
       orderedPlaceholders(header.text).forEach((name, i) =>
         vars.push({ key: `header.${name}`, where: 'header', kind: 'text', name: isPositional(name) ? null : name, position: isPositional(name) ? Number(name) : i + 1, example: example(name, i) }),
       );
+    } else if (format === 'LOCATION') {
+      vars.push({ key: 'header.location', where: 'header', kind: 'location', name: null, position: 1, example: null });
     } else if (format in HEADER_MEDIA) {
       vars.push({ key: 'header.media', where: 'header', kind: HEADER_MEDIA[format as keyof typeof HEADER_MEDIA].kind, name: null, position: 1, example: header.example?.header_handle?.[0] ?? null });
     }
@@ -201,6 +239,7 @@ export function templateVariables(t: TemplateDefinition): TemplateVariable[] {
   (component(t, 'BUTTONS')?.buttons ?? []).forEach((b, index) => {
     const type = b.type.toUpperCase();
     const button = { index, type, text: b.text ?? '' };
+    if (isOtpButton(b as { type: string; url?: string })) return; // takes body.1, the code
     if (type === 'URL' && placeholdersIn(b.url).length > 0) {
       vars.push({ key: `button.${index}`, where: 'button', kind: 'text', name: null, position: 1, button, example: urlVariableExample(b.url ?? '', b.example) });
     } else if (type === 'COPY_CODE') {
@@ -260,8 +299,12 @@ export function normaliseLanguage(language: string): string {
 // Checking the values
 // ---------------------------------------------------------------------------------------------
 
+function isLocation(v: TemplateValue | undefined): v is LocationValue {
+  return typeof v === 'object' && v !== null && ('latitude' in v || 'longitude' in v);
+}
+
 function isMedia(v: TemplateValue | undefined): v is MediaValue {
-  return typeof v === 'object' && v !== null;
+  return typeof v === 'object' && v !== null && !isLocation(v);
 }
 
 function textOf(v: TemplateValue | undefined): string | undefined {
@@ -283,7 +326,7 @@ export function validateTemplateValues(t: TemplateDefinition, values: TemplateVa
 
   const header = component(t, 'HEADER');
   const headerFormat = header ? (header.format ?? 'TEXT').toUpperCase() : null;
-  if (headerFormat && headerFormat !== 'TEXT' && !(headerFormat in HEADER_MEDIA)) {
+  if (headerFormat && headerFormat !== 'TEXT' && headerFormat !== 'LOCATION' && !(headerFormat in HEADER_MEDIA)) {
     errors.push({ field: 'header', code: 'unsupported_header', message: tr('template.error.unsupported_header', { format: headerFormat }) });
   }
 
@@ -294,17 +337,28 @@ export function validateTemplateValues(t: TemplateDefinition, values: TemplateVa
       errors.push(...checkMedia(headerFormat as keyof typeof HEADER_MEDIA, value, tr));
       continue;
     }
+    if (v.key === 'header.location') {
+      errors.push(...checkLocation(value, tr));
+      continue;
+    }
     if (value === undefined || (typeof value === 'string' && value.trim() === '')) {
       errors.push({ field: v.key, code: 'missing', message: tr('template.error.missing', { variable: label, part: part(v) }) });
       continue;
     }
-    if (isMedia(value)) {
+    if (typeof value === 'object') {
       errors.push({ field: v.key, code: 'not_text', message: tr('template.error.not_text', { variable: label, part: part(v) }) });
       continue;
     }
     if (v.where !== 'button' && FORBIDDEN_IN_PARAMETER.test(value)) {
       errors.push({ field: v.key, code: 'invalid_characters', message: tr('template.error.invalid_characters', { variable: label, part: part(v) }) });
     }
+  }
+
+  // The one-time password goes into the body and the button: WhatsApp allows up to 15 characters.
+  const otp = otpButtonIndex(t);
+  const code = textOf(values['body.1']);
+  if (otp >= 0 && code !== undefined && !errors.some((e) => e.field === 'body.1') && [...code].length > TEMPLATE_LIMITS.otpCode) {
+    errors.push({ field: 'body.1', code: 'code_too_long', message: tr('template.error.code_too_long', { length: [...code].length, limit: TEMPLATE_LIMITS.otpCode }) });
   }
 
   const known = new Set(vars.map((v) => v.key));
@@ -364,6 +418,21 @@ function checkMedia(format: keyof typeof HEADER_MEDIA, value: TemplateValue | un
   return errors;
 }
 
+function checkLocation(value: TemplateValue | undefined, tr: Translate): TemplateFieldError[] {
+  const field = 'header.location';
+  if (!isLocation(value)) return [{ field, code: 'location_required', message: tr('template.error.location_required') }];
+  const { latitude, longitude, name, address } = value;
+  const inRange = (n: unknown, limit: number) => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit;
+  if (!inRange(latitude, 90) || !inRange(longitude, 180)) {
+    return [{ field, code: 'invalid_location', message: tr('template.error.invalid_location', { latitude: String(latitude ?? '—'), longitude: String(longitude ?? '—') }) }];
+  }
+  const tooLong = (s: unknown, limit: number) => typeof s === 'string' && [...s].length > limit;
+  if (tooLong(name, TEMPLATE_LIMITS.locationName) || tooLong(address, TEMPLATE_LIMITS.locationAddress)) {
+    return [{ field, code: 'header_too_long', message: tr('template.error.header_too_long', { length: Math.max([...(name ?? '')].length, [...(address ?? '')].length), limit: TEMPLATE_LIMITS.locationName }) }];
+  }
+  return [];
+}
+
 function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
@@ -411,10 +480,17 @@ export function renderTemplate(t: TemplateDefinition, values: TemplateValues): R
   if (header) {
     const format = (header.format ?? 'TEXT').toUpperCase();
     const media = values['header.media'];
-    renderedHeader = format === 'TEXT' ? { format, text: fill(header.text ?? '', 'header', values), media: null } : { format, text: null, media: isMedia(media) ? media : null };
+    const location = values['header.location'];
+    renderedHeader =
+      format === 'TEXT'
+        ? { format, text: fill(header.text ?? '', 'header', values), media: null }
+        : format === 'LOCATION'
+          ? { format, text: null, media: null, location: isLocation(location) ? location : null }
+          : { format, text: null, media: isMedia(media) ? media : null };
   }
   const buttons = (component(t, 'BUTTONS')?.buttons ?? []).map((b, index): RenderedButton => {
     const type = b.type.toUpperCase();
+    if (isOtpButton(b as { type: string; url?: string })) return { type: 'OTP', text: b.text ?? 'Copy code', code: textOf(values['body.1']) ?? '' };
     const value = textOf(values[`button.${index}`]);
     if (type === 'URL') return { type, text: b.text ?? '', url: (b.url ?? '').replace(PLACEHOLDER, (whole) => value ?? whole) };
     if (type === 'PHONE_NUMBER') return { type, text: b.text ?? '', phoneNumber: b.phone_number };
@@ -428,7 +504,11 @@ export function renderTemplate(t: TemplateDefinition, values: TemplateValues): R
 export function renderedAsText(r: RenderedTemplate, tr: Translate): string {
   const lines: string[] = [];
   if (r.header?.text) lines.push(`*${r.header.text}*`);
-  else if (r.header?.media) lines.push(`[${tr(`template.media.${(HEADER_MEDIA[r.header.format as keyof typeof HEADER_MEDIA]?.kind ?? 'document')}`)}: ${r.header.media.filename ?? r.header.media.link ?? r.header.media.id}]`);
+  else if (r.header?.location) {
+    const l = r.header.location;
+    const place = [l.name, l.address].filter((x) => x && x.trim()).join(', ');
+    lines.push(`[${tr('template.location', { place: place || tr('template.media.location'), latitude: l.latitude, longitude: l.longitude })}]`);
+  } else if (r.header?.media) lines.push(`[${tr(`template.media.${(HEADER_MEDIA[r.header.format as keyof typeof HEADER_MEDIA]?.kind ?? 'document')}`)}: ${r.header.media.filename ?? r.header.media.link ?? r.header.media.id}]`);
   lines.push(r.body);
   if (r.footer) lines.push(`_${r.footer}_`);
   const buttons = r.buttons.map((b) => {
@@ -468,6 +548,12 @@ export function buildTemplatePayload(t: TemplateDefinition, values: TemplateValu
     if (format === 'TEXT') {
       const names = orderedPlaceholders(header.text);
       if (names.length) components.push({ type: 'header', parameters: names.map((n) => textParameter(t, n, textOf(values[`header.${n}`]) ?? '')) });
+    } else if (format === 'LOCATION') {
+      const l = values['header.location'];
+      if (isLocation(l)) {
+        const location = { latitude: l.latitude, longitude: l.longitude, ...(l.name ? { name: l.name } : {}), ...(l.address ? { address: l.address } : {}) };
+        components.push({ type: 'header', parameters: [{ type: 'location', location }] });
+      }
     } else if (isMedia(values['header.media'])) {
       components.push({ type: 'header', parameters: [mediaParameter(format, values['header.media'] as MediaValue)] });
     }
@@ -477,6 +563,12 @@ export function buildTemplatePayload(t: TemplateDefinition, values: TemplateValu
   if (bodyNames.length) components.push({ type: 'body', parameters: bodyNames.map((n) => textParameter(t, n, textOf(values[`body.${n}`]) ?? '')) });
   (component(t, 'BUTTONS')?.buttons ?? []).forEach((b, index) => {
     const type = b.type.toUpperCase();
+    if (isOtpButton(b as { type: string; url?: string })) {
+      // Meta: an authentication template's button is sent as sub_type url, the code as its text.
+      const code = textOf(values['body.1']);
+      if (code !== undefined) components.push({ type: 'button', sub_type: 'url', index: String(index), parameters: [{ type: 'text', text: code }] });
+      return;
+    }
     const value = textOf(values[`button.${index}`]);
     if (type === 'URL' && placeholdersIn(b.url).length && value !== undefined) {
       components.push({ type: 'button', sub_type: 'url', index: String(index), parameters: [{ type: 'text', text: value }] });

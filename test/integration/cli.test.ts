@@ -136,3 +136,50 @@ describe('npm run bridge -- doctor', () => {
     expect(stdout).not.toContain(DEFAULT_BEARER_TOKEN);
   });
 });
+
+describe('npm run bridge -- failures, outbound', () => {
+  it('when agent replies were refused or not delivered, then they are listed apart from inbound ones, with ticket, customer, code and reason in plain words', async () => {
+    await stack.stack.setupZendesk();
+    const waId = '393330000002';
+    await stack.send(envelope(undefined, [new SimulatedCustomer({ waId, name: 'Marco 🚲' }).text('ciao')]));
+    const { tickets } = await stack.waitForComments(`whatsapp:wa:${waId}`, 1);
+    const ticketId = tickets[0].id;
+    // One reply refused at once (a policy refusal), one accepted and then not delivered.
+    stack.whatsapp.faults.add({ method: 'POST', path: /\/messages$/, status: 400, body: { error: { message: 'policy', type: 'OAuthException', code: 132007, fbtrace_id: 'x' } }, times: 1 });
+    stack.zendesk.addAgentComment(ticketId, { body: 'Prima risposta rifiutata' });
+    await waitFor(async () => (await stack.db.selectFrom('outbound_messages').select('state').where('ticket_id', '=', ticketId).execute()).some((r) => r.state === 'failed'), { what: 'the refused reply' });
+    stack.whatsapp.outbox.undeliverable.add(waId);
+    stack.zendesk.addAgentComment(ticketId, { body: 'Seconda risposta mai consegnata' });
+    await waitFor(async () => (await stack.db.selectFrom('outbound_messages').select('state').where('ticket_id', '=', ticketId).where('state', '=', 'failed').execute()).length === 2, { what: 'the undelivered reply' });
+
+    const lines: string[] = [];
+    await listFailures(stack.stack.config.databaseUrl, 10, (l) => lines.push(l));
+    const text = lines.join('\n');
+    const inboundAt = lines.findIndex((l) => l.startsWith('Inbound (WhatsApp → Zendesk)'));
+    const outboundAt = lines.findIndex((l) => l.startsWith('Outbound (Zendesk → WhatsApp): 2 message(s)'));
+    expect(inboundAt).toBeGreaterThanOrEqual(0);
+    expect(outboundAt).toBeGreaterThan(inboundAt);
+    const outbound = lines.slice(outboundAt).join('\n');
+    expect(outbound).toMatch(new RegExp(`ticket ${ticketId}  customer "Marco 🚲" \\+${waId}  reply  not delivered  error 131026\\n    why: this number cannot receive WhatsApp messages[^\\n]*\\n    message: “Seconda risposta mai consegnata”`));
+    expect(outbound).toMatch(new RegExp(`ticket ${ticketId}  customer "Marco 🚲" \\+${waId}  reply  not sent  error 132007\\n    why: WhatsApp refused the message under its business policy`));
+    expect(outbound).not.toContain('Nadia'); // the inbound failure stays in its own list
+    expect(text).toMatch(/customer "Nadia"/);
+
+    const only: string[] = [];
+    await listFailures(stack.stack.config.databaseUrl, 10, (l) => only.push(l), { direction: 'outbound', locale: 'it' });
+    expect(only[0]).toMatch(/^In uscita \(Zendesk → WhatsApp\): 2 messaggi/);
+    expect(only.join('\n')).toContain('non consegnato  errore 131026');
+    expect(only.join('\n')).not.toMatch(/In entrata/);
+  });
+
+  it('when run as the real command with --direction outbound, then only the outbound list is printed; a wrong direction is named', async () => {
+    const run = promisify(execFile);
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...operatorEnv() };
+    const { stdout } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['bridge-server/main.ts', 'failures', '--direction', 'outbound'], { cwd: ROOT, env, timeout: 15_000 });
+    expect(stdout).toMatch(/^Outbound \(Zendesk → WhatsApp\)/);
+    expect(stdout).not.toContain('Inbound');
+    await expect(run(path.join(ROOT, 'node_modules/.bin/tsx'), ['bridge-server/main.ts', 'failures', '--direction', 'sideways'], { cwd: ROOT, env, timeout: 15_000 })).rejects.toMatchObject({
+      stderr: expect.stringContaining('--direction must be inbound, outbound or both (got "sideways")'),
+    });
+  });
+});

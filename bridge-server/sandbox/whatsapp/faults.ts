@@ -5,6 +5,8 @@
  *   sandbox.faults.add({ path: /\/media-download\//, status: 500, times: 2 });
  *   sandbox.faults.add({ path: /\/v23\.0\/\d+$/, delayMs: 3000 });   // slow, then normal
  *   sandbox.faults.add({ reset: true, times: 1 });                      // connection reset
+ *   sandbox.faults.add({ path: /\/messages$/, afterApply: true, reset: true, times: 1 });
+ *                                            // the message is sent, but its answer is lost
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { defaultFaultBody } from './graph-error';
@@ -26,6 +28,12 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the connection without an answer. */
   reset?: boolean;
+  /**
+   * Handle the request first (a message is really sent, with its status webhooks), and only
+   * then fault the answer: after `delayMs`, drop the connection (`reset`) or answer `status`
+   * instead. The case a client cannot tell from a request that never arrived.
+   */
+  afterApply?: boolean;
 }
 
 export interface Fault extends FaultSpec {
@@ -78,6 +86,10 @@ export class Faults {
     return async (req: Request, res: Response, next: NextFunction) => {
       const fault = this.take(req.method, req.originalUrl);
       if (!fault) return next();
+      if (fault.afterApply) {
+        faultTheAnswer(fault, req, res);
+        return next();
+      }
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault.reset) {
         req.socket.destroy();
@@ -91,6 +103,32 @@ export class Faults {
       else res.json(body);
     };
   }
+}
+
+/** Lets the route handle (and apply) the request, then faults the answer it was about to send. */
+function faultTheAnswer(fault: Fault, req: Request, res: Response): void {
+  const realEnd = res.end;
+  res.end = function faultedEnd(this: Response, ...args: unknown[]) {
+    res.end = realEnd;
+    void (async () => {
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (fault.reset) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status === undefined) {
+        (realEnd as (...a: unknown[]) => Response).apply(res, args);
+        return;
+      }
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      if (fault.headers) res.set(fault.headers);
+      res.status(fault.status);
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      const body = fault.body === undefined ? defaultFaultBody(fault.status) : fault.body;
+      (realEnd as (...a: unknown[]) => Response).apply(res, [typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)]);
+    })();
+    return this;
+  } as Response['end'];
 }
 
 /** A /g or /y regexp keeps state between test() calls; start afresh each time. */

@@ -55,6 +55,17 @@ export function validateTemplateSend(templates: SandboxTemplates, sent: SentTemp
   for (const c of template.components) {
     if (c.type === 'HEADER') {
       const got = find('header');
+      if (c.format === 'LOCATION') {
+        const p = got?.parameters?.[0];
+        if (!p) return refuse(132000, 'Number of parameters does not match the expected number of params', `header: number of localizable_params (0) does not match the expected number of params (1)`);
+        const loc = p.location as { latitude?: unknown; longitude?: unknown } | undefined;
+        if (p.type !== 'location' || !loc) return refuse(132012, 'Parameter format does not match format in the created template', `header: Format mismatch, expected LOCATION, received ${String(p.type ?? 'nothing').toUpperCase()}`);
+        const ok = (n: unknown, limit: number) => typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit;
+        if (!ok(loc.latitude, 90) || !ok(loc.longitude, 180)) {
+          return { status: 400, error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'header: location latitude must be within [-90, 90] and longitude within [-180, 180]' } } };
+        }
+        continue;
+      }
       if (c.format && c.format !== 'TEXT') {
         const p = got?.parameters?.[0];
         const expected = c.format === 'GIF' ? 'video' : c.format.toLowerCase();
@@ -74,11 +85,21 @@ export function validateTemplateSend(templates: SandboxTemplates, sent: SentTemp
     }
     if (c.type === 'BUTTONS') {
       for (const [index, b] of (c.buttons ?? []).entries()) {
-        const needs = (b.type === 'URL' && placeholders(b.url).length > 0) || b.type === 'COPY_CODE';
+        // OTP buttons (authentication templates) are created as OTP and read back as URL; either
+        // way Meta wants the code as one text parameter of a `url` sub_type button.
+        const otp = b.type === 'OTP' || (b.type === 'URL' && /whatsapp\.com\/otp\//.test(b.url ?? ''));
+        const needs = otp || (b.type === 'URL' && placeholders(b.url).length > 0) || b.type === 'COPY_CODE';
         const got = find('button', index);
         const count = got?.parameters?.length ?? 0;
         if (needs && count !== 1) {
           return refuse(132000, 'Number of parameters does not match the expected number of params', `button ${index}: number of localizable_params (${count}) does not match the expected number of params (1)`);
+        }
+        if (otp) {
+          const p = got?.parameters?.[0];
+          if (got?.sub_type !== 'url' || p?.type !== 'text' || typeof p.text !== 'string' || !p.text) {
+            return refuse(132012, 'Parameter format does not match format in the created template', `button ${index}: an OTP button takes sub_type "url" with the code as a text parameter`);
+          }
+          if ([...p.text].length > 15) return refuse(132012, 'Parameter format does not match format in the created template', `button ${index}: the code is longer than 15 characters`);
         }
         if (b.type === 'COPY_CODE' && got?.parameters?.[0]?.type !== 'coupon_code') {
           return refuse(132012, 'Parameter format does not match format in the created template', `button ${index}: expected a coupon_code parameter`);
