@@ -11,6 +11,7 @@ import type { ZendeskSandboxOptions } from './zendesk/options';
 import { DEFAULT_BEARER_TOKEN } from './zendesk/options';
 import { runSetup, type SetupResult } from '../cli/setup';
 import { createWhatsAppSandbox, type WhatsAppSandbox, type WhatsAppSandboxOptions } from './whatsapp';
+import { SandboxPersistence, type PersistenceOptions, type Restored } from './persistence';
 
 export const SANDBOX_VERIFY_TOKEN = 'sandbox-verify-token';
 export const SANDBOX_BRIDGE_API_KEY = 'sandbox-bridge-api-key-0123456789';
@@ -26,6 +27,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   bridgePort?: number;
   host?: string;
+  /**
+   * Keep the simulators' data in JSON snapshots under `persist.dir` (loaded now, saved after
+   * changes and at close), as `npm start` does. Off by default: tests start empty and write nothing.
+   */
+  persist?: PersistenceOptions;
 }
 
 export interface Stack {
@@ -43,12 +49,18 @@ export interface Stack {
    * after a restart, which changes the bridge's port.
    */
   setupZendesk(opts?: { dryRun?: boolean }): Promise<SetupResult>;
+  /** With `persist`: the snapshots (null without it). */
+  persistence: SandboxPersistence | null;
+  /** Which simulators started from a saved snapshot (both false without `persist`). */
+  restored: Restored;
   close(): Promise<void>;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const zendesk = createZendeskSandbox({ clock: options.clock, ...options.zendesk });
   const whatsapp = createWhatsAppSandbox({ clock: options.clock, apiVersion: 'v26.0', ...options.whatsapp });
+  const persistence = options.persist ? new SandboxPersistence({ zendesk, whatsapp, clock: options.clock }, options.persist) : null;
+  const restored = persistence ? persistence.load() : { zendesk: false, whatsapp: false };
   const [zendeskUrl, graphUrl] = await Promise.all([zendesk.listen(), whatsapp.listen()]);
   const config = loadConfig({
     DATABASE_URL: options.databaseUrl,
@@ -72,6 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let bridgeUrl = await bridge.listen(options.bridgePort ?? 0, host);
   // Status webhooks of the simulated number go to the bridge, as Meta's do.
   whatsapp.outbox.webhookUrl = `${bridgeUrl}/webhooks/whatsapp`;
+  persistence?.start();
   let setupDone = false;
   const setupZendesk = async (opts: { dryRun?: boolean } = {}) => {
     const result = await runSetup({ zendesk: bridge.zendesk, publicUrl: bridgeUrl, dryRun: opts.dryRun, db: opts.dryRun ? undefined : bridge.store.db, now: () => (options.clock ?? { now: Date.now }).now() });
@@ -100,8 +113,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (setupDone) await setupZendesk();
     },
     setupZendesk,
+    persistence,
+    restored,
     async close() {
       await bridge.close();
+      persistence?.close();
       await Promise.all([zendesk.close(), whatsapp.close()]);
     },
   };

@@ -1,51 +1,93 @@
 /**
- * `npm start` with no credentials: the simulated WhatsApp Cloud API and Zendesk, and the bridge
- * wired to them, with the bridge's store under ./data/.
+ * `npm start` with no credentials: the simulated WhatsApp Cloud API and Zendesk, the bridge wired
+ * to them, and the sandbox console (PORT + 1) to drive the loop in a browser. Everything is kept
+ * under ./data/ (the bridge's store and the simulators' snapshots), so a second `npm start`
+ * continues where the first one stopped.
  */
 import fs from 'node:fs';
-import { startStack } from './stack';
+import path from 'node:path';
+import { AdjustableClock } from '../lib/clock';
 import { createLogger } from '../lib/logger';
-import { SimulatedCustomer, deliver, envelope } from './whatsapp/phone';
+import { createSandboxConsole } from './console';
+import { sendAsCustomer } from './console/phone';
+import { loadClockOffset, SNAPSHOT_FILES } from './persistence';
+import { startStack } from './stack';
 
-const SANDBOX_DB = './data/sandbox.db';
+export const SANDBOX_DATA_DIR = './data';
+const SANDBOX_DB = 'sandbox.db';
+const GIULIA = { waId: '393331234567', name: 'Giulia Rossi' };
 
 export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const port = Number(env.PORT ?? 3000);
+  const consolePort = port + 1;
+  const dataDir = SANDBOX_DATA_DIR;
   const logger = createLogger(env.LOG_LEVEL ?? 'info');
-  // The simulated Zendesk keeps its tickets in memory, so the bridge's sandbox store starts fresh
-  // with it: ids remembered from an earlier run would point at tickets that no longer exist.
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${SANDBOX_DB}${suffix}`, { force: true });
+  const dbFile = path.join(dataDir, SANDBOX_DB);
+  // A new sandbox (no saved Zendesk account): the bridge's store must start fresh with it, or
+  // the ids it remembers would point at tickets that do not exist; so must the moved clock.
+  const fresh = !fs.existsSync(path.join(dataDir, SNAPSHOT_FILES.zendesk));
+  if (fresh) {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${dbFile}${suffix}`, { force: true });
+    fs.rmSync(path.join(dataDir, SNAPSHOT_FILES.clock), { force: true });
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const clock = new AdjustableClock(loadClockOffset(dataDir, logger));
   const stack = await startStack({
-    databaseUrl: `sqlite:${SANDBOX_DB}`,
+    databaseUrl: `sqlite:${dbFile}`,
     bridgePort: port,
+    clock,
     bridge: { logger },
+    persist: { dir: dataDir, logger },
   });
   // The Zendesk webhook and trigger, as `npm run bridge -- setup` creates them, so agent replies flow.
   await stack.setupZendesk();
-  // A first customer message, so the loop is visible at once.
-  const giulia = new SimulatedCustomer({ waId: '393331234567', name: 'Giulia Rossi' });
-  await deliver(stack.webhookUrl, envelope(stack.whatsapp.settings.phoneNumberId, [giulia.text('Ciao! Il mio ordine #1042 non è ancora arrivato 📦')]), stack.whatsapp.settings.appSecret);
-  const ticket = await waitForFirstTicket(stack.zendesk.state.tickets);
+  const consoleServer = createSandboxConsole({ stack, clock, logger });
+  const consoleUrl = await consoleServer.listen(consolePort);
+
+  let sample = '';
+  if (!stack.restored.zendesk) {
+    // A first customer message, so the loop is visible at once.
+    const phone = { whatsapp: stack.whatsapp, zendesk: stack.zendesk, clock, webhookUrl: () => stack.webhookUrl, changed: () => stack.persistence?.markChanged() };
+    if (!stack.whatsapp.state.customers.has(GIULIA.waId)) stack.whatsapp.state.customers.set(GIULIA.waId, { ...GIULIA, createdAt: clock.now() });
+    await sendAsCustomer(phone, GIULIA.waId, { type: 'text', text: 'Ciao! Il mio ordine #1042 non è ancora arrivato 📦' });
+    const ticket = await waitForFirstTicket(stack.zendesk.state.tickets);
+    sample = ticket
+      ? `  A sample message from Giulia (+39 333 123 4567) is already on simulated Zendesk ticket #${ticket.id}: "${ticket.subject}".`
+      : '  The sample message from Giulia has not reached the simulated Zendesk yet: check the logs above.';
+  } else {
+    const tickets = stack.zendesk.state.tickets.size;
+    const customers = stack.whatsapp.state.customers.size;
+    sample = `  Continuing the sandbox saved in ${dataDir}/: ${customers} customer(s), ${tickets} ticket(s). Delete ${dataDir}/sandbox-* to start afresh.`;
+  }
   const lines = [
+    '',
+    `Open the console: ${consoleUrl}`,
     '',
     'WhatsApp for Zendesk — sandbox (no credentials found, so everything runs locally)',
     '',
+    `  console                     ${consoleUrl}   (customer phone, simulated Zendesk with the sidebar app, clock)`,
     `  bridge                      ${stack.bridgeUrl}   (health: /healthz, /readyz, metrics: /metrics)`,
     `  WhatsApp webhook            ${stack.webhookUrl}`,
     `  simulated WhatsApp Graph    ${stack.whatsapp.url}`,
     `  simulated Zendesk           ${stack.zendesk.baseUrl}   (tickets and comments: ${stack.zendesk.baseUrl}/__sandbox/state)`,
+    `  data                        ${path.resolve(dataDir)}   (kept between runs)`,
     '',
-    ticket
-      ? `  A sample message from Giulia (+39 333 123 4567) is already on simulated Zendesk ticket #${ticket.id}: "${ticket.subject}".`
-      : '  The sample message from Giulia has not reached the simulated Zendesk yet: check the logs above.',
+    sample,
     '',
     'To run against your real Meta app and Zendesk account, set the variables in docs/operators.md',
     '(or a .env file) and run npm start again. Stop with Ctrl+C.',
     '',
   ];
   process.stdout.write(lines.join('\n'));
+  void consoleServer.sidebarReady.then((status) => {
+    if (status.state === 'ready') process.stdout.write(`The sidebar app is built; it shows beside the ticket in the console (${consoleUrl}).\n`);
+  });
+  let stopping = false;
   const stop = async () => {
-    await stack.close();
+    if (stopping) return;
+    stopping = true;
+    await consoleServer.close();
+    await stack.close(); // saves the simulators' snapshots
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());
