@@ -50,5 +50,8 @@ export function useConversation(ticketId: number, { closingSoonMinutes, locale }
     };
   }, [client, load]);
 
-  return { state, reload };
+  /** Reads the conversation again without the loading state (after a template was sent). */
+  const refresh = useCallback(() => void load(), [load]);
+
+  return { state, reload, refresh };
 }

@@ -5,10 +5,12 @@ import { ContactCard } from '../components/ContactCard';
 import { DeliveryList } from '../components/DeliveryList';
 import { LoadingState } from '../components/LoadingState';
 import { NotWhatsApp } from '../components/NotWhatsApp';
+import { TemplatePicker } from '../components/TemplatePicker';
 import { WindowClock } from '../components/WindowClock';
 import { useAutoResize } from '../hooks/useAutoResize';
 import { useConversation } from '../hooks/useConversation';
 import { useI18n } from '../hooks/useI18n';
+import { useReplyGuard } from '../hooks/useReplyGuard';
 import type { AppSettings, ILocationProps } from './types';
 
 const StyledSidebar = styled.main`
@@ -17,11 +19,24 @@ const StyledSidebar = styled.main`
 
 function TicketConversation({ ticketId, settings }: { ticketId: number; settings: AppSettings }) {
   const { locale } = useI18n();
-  const { state, reload } = useConversation(ticketId, { closingSoonMinutes: settings.closingSoonMinutes, locale });
+  const { state, reload, refresh } = useConversation(ticketId, { closingSoonMinutes: settings.closingSoonMinutes, locale });
+  useReplyGuard(state, settings.closingSoonMinutes);
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
-    if (state.error.kind === 'not_whatsapp') return <NotWhatsApp />;
-    return <BridgeErrorNotice error={state.error} onRetry={reload} />;
+    if (state.error.kind === 'not_whatsapp') {
+      return (
+        <>
+          <NotWhatsApp />
+          <TemplatePicker ticketId={ticketId} contact={null} unavailable="not_whatsapp" />
+        </>
+      );
+    }
+    return (
+      <>
+        <BridgeErrorNotice error={state.error} onRetry={reload} />
+        <TemplatePicker ticketId={ticketId} contact={null} unavailable="bridge" />
+      </>
+    );
   }
   const { conversation, clockOffsetMs } = state;
   return (
@@ -29,6 +44,7 @@ function TicketConversation({ ticketId, settings }: { ticketId: number; settings
       <ContactCard contact={conversation.contact} />
       <WindowClock window={conversation.window} clockOffsetMs={clockOffsetMs} closingSoonMinutes={settings.closingSoonMinutes} />
       <DeliveryList messages={conversation.messages} nowMs={Date.parse(conversation.now)} />
+      <TemplatePicker ticketId={ticketId} contact={conversation.contact} onSent={refresh} />
     </>
   );
 }

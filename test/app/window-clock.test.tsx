@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { act, screen } from '@testing-library/react';
-import { conversationBody, createFakeZafClient, ok } from '../helpers/fake-zaf-client';
+import { conversationBody, createFakeZafClient, ok, requestsTo } from '../helpers/fake-zaf-client';
 import { renderApp } from '../helpers/render-app';
 
 const T0 = new Date('2026-05-12T09:30:00.000Z').getTime();
@@ -59,8 +59,8 @@ describe('the window clock', () => {
     const client = createFakeZafClient({ respond: () => ok(conversationBody(60)) });
     renderApp(client);
     await screen.findByText('Open');
-    expect(client.requests).toHaveLength(1);
+    expect(requestsTo(client, /\/conversation$/)).toHaveLength(1);
     await act(async () => client.trigger('ticket.submit.done'));
-    expect(client.requests).toHaveLength(2);
+    expect(requestsTo(client, /\/conversation$/)).toHaveLength(2);
   });
 });

@@ -10,6 +10,8 @@ export interface FakeZafOptions {
   ticketId?: number;
   locale?: string;
   settings?: Record<string, unknown>;
+  /** More `client.get` paths (`ticket.requester.name`, `comment.type`, …); a function is read at each call. */
+  values?: Record<string, unknown | (() => unknown)>;
   /** Answers each `client.request`; a thrown/rejected value plays a failed proxy request. */
   respond: (options: ZafRequestOptions) => Promise<ZafResponse> | ZafResponse;
 }
@@ -17,6 +19,10 @@ export interface FakeZafOptions {
 export interface FakeZafClient extends ZafClient {
   requests: ZafRequestOptions[];
   trigger(event: string, ...args: unknown[]): void;
+  /** Fires an event and waits for what its handlers return (ZAF waits for `ticket.save` handlers). */
+  fire(event: string, ...args: unknown[]): Promise<PromiseSettledResult<unknown>[]>;
+  /** How many handlers an event has. */
+  handlerCount(event: string): number;
 }
 
 export function ok(body: unknown, status = 200): ZafResponse {
@@ -28,15 +34,15 @@ export function bridgeFailure(status: number, code: string, message = code, head
   return { status, responseJSON: { error: { code, message, requestId: 'req-1' } }, headers };
 }
 
-export function createFakeZafClient({ location = 'ticket_sidebar', ticketId = 12, locale = 'en', settings = {}, respond }: FakeZafOptions): FakeZafClient {
-  const handlers = new Map<string, Set<(...args: any[]) => void>>();
-  const values: Record<string, unknown> = { 'ticket.id': ticketId, 'currentUser.locale': locale };
+export function createFakeZafClient({ location = 'ticket_sidebar', ticketId = 12, locale = 'en', settings = {}, values: extra = {}, respond }: FakeZafOptions): FakeZafClient {
+  const handlers = new Map<string, Set<(...args: any[]) => unknown>>();
+  const values: Record<string, unknown> = { 'ticket.id': ticketId, 'currentUser.locale': locale, ...extra };
   const requests: ZafRequestOptions[] = [];
   return {
     requests,
     async get(paths) {
       const list = Array.isArray(paths) ? paths : [paths];
-      return Object.fromEntries(list.map((path) => [path, values[path]]));
+      return Object.fromEntries(list.map((path) => [path, typeof values[path] === 'function' ? (values[path] as () => unknown)() : values[path]]));
     },
     async invoke() {
       return undefined;
@@ -62,6 +68,12 @@ export function createFakeZafClient({ location = 'ticket_sidebar', ticketId = 12
     },
     trigger(event, ...args) {
       for (const handler of handlers.get(event) ?? []) handler(...args);
+    },
+    fire(event, ...args) {
+      return Promise.allSettled([...(handlers.get(event) ?? [])].map(async (handler) => handler(...args)));
+    },
+    handlerCount(event) {
+      return handlers.get(event)?.size ?? 0;
     },
   };
 }
@@ -90,4 +102,35 @@ export function conversationBody(minutesAgo: number | null, overrides: Record<st
     now: new Date(now).toISOString(),
     ...overrides,
   };
+}
+
+/**
+ * Answers the bridge's app API by route, as Zendesk's proxy would pass it on: each handler gets
+ * the request (with its JSON body parsed) and returns a response (or rejects like a failed call).
+ * A route without a handler answers 404 `not_found`.
+ */
+export interface BridgeRoutes {
+  conversation?: (request: ZafRequestOptions) => Promise<ZafResponse> | ZafResponse;
+  templates?: (request: ZafRequestOptions) => Promise<ZafResponse> | ZafResponse;
+  sync?: (request: ZafRequestOptions) => Promise<ZafResponse> | ZafResponse;
+  preview?: (request: ZafRequestOptions, body: any) => Promise<ZafResponse> | ZafResponse;
+  send?: (request: ZafRequestOptions, body: any) => Promise<ZafResponse> | ZafResponse;
+}
+
+export function bridgeRoutes(routes: BridgeRoutes): (options: ZafRequestOptions) => Promise<ZafResponse> | ZafResponse {
+  return (options) => {
+    const path = options.url.replace('{{setting.bridgeUrl}}/api/v1', '').split('?')[0];
+    const body = options.data ? JSON.parse(options.data) : undefined;
+    if (/^\/tickets\/\d+\/conversation$/.test(path) && routes.conversation) return routes.conversation(options);
+    if (path === '/templates' && options.type === 'GET' && routes.templates) return routes.templates(options);
+    if (path === '/templates/sync' && routes.sync) return routes.sync(options);
+    if (path === '/templates/preview' && routes.preview) return routes.preview(options, body);
+    if (/^\/tickets\/\d+\/templates$/.test(path) && routes.send) return routes.send(options, body);
+    return Promise.reject(bridgeFailure(404, 'not_found', `no route ${options.type} ${path}`));
+  };
+}
+
+/** Requests to one route of the bridge, among those the fake client recorded. */
+export function requestsTo(client: FakeZafClient, pattern: RegExp): ZafRequestOptions[] {
+  return client.requests.filter((request) => pattern.test(request.url.replace('{{setting.bridgeUrl}}/api/v1', '').split('?')[0]));
 }

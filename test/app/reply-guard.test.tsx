@@ -1,0 +1,96 @@
+/** @jest-environment jsdom */
+import { act, screen } from '@testing-library/react';
+import { createFakeZafClient, type FakeZafClient } from '../helpers/fake-zaf-client';
+import { renderApp } from '../helpers/render-app';
+import { shouldStopSave, visibleText } from '../../app/lib/reply-guard';
+import { bridgeFailure, fakeBridge } from './template-fixtures';
+
+const T0 = new Date('2026-05-12T09:30:00.000Z').getTime();
+
+interface Comment { type: string; text: string }
+
+async function sidebar({ minutesAgo, comment, locale = 'en', respond }: { minutesAgo?: number | null; comment: Comment; locale?: string; respond?: Parameters<typeof createFakeZafClient>[0]['respond'] }) {
+  const current = { ...comment };
+  const client = createFakeZafClient({
+    locale,
+    values: { 'comment.type': () => current.type, 'ticket.comment.text': () => current.text },
+    respond: respond ?? fakeBridge({ minutesAgo: minutesAgo === undefined ? 30 : minutesAgo }),
+  });
+  renderApp(client);
+  return { client, comment: current };
+}
+
+async function save(client: FakeZafClient) {
+  let results: PromiseSettledResult<unknown>[] = [];
+  await act(async () => {
+    results = await client.fire('ticket.save');
+  });
+  expect(results).toHaveLength(1);
+  return results[0];
+}
+
+describe('the reply guard (ticket.save)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('when the window is closed and the agent saves a public reply, then the save is stopped with a message pointing to the template picker', async () => {
+    const { client } = await sidebar({ minutesAgo: 25 * 60, comment: { type: 'publicReply', text: '<p>Your order ships today</p>' } });
+    await screen.findByText('Closed');
+    const result = await save(client);
+    expect(result.status).toBe('rejected');
+    expect((result as PromiseRejectedResult).reason).toMatch(/24-hour window is closed.*“Send a template”/);
+  });
+
+  it('speaks the agent language', async () => {
+    const { client } = await sidebar({ locale: 'it', minutesAgo: null, comment: { type: 'publicReply', text: 'Ciao' } });
+    await screen.findByText('Chiusa');
+    expect(((await save(client)) as PromiseRejectedResult).reason).toMatch(/finestra di 24 ore è chiusa.*“Invia un modello”/);
+  });
+
+  it.each([
+    ['an internal note', 25 * 60, { type: 'internalNote', text: 'Customer called' }],
+    ['a save without a comment', 25 * 60, { type: 'publicReply', text: '<p>&nbsp;</p>' }],
+    ['a public reply while the window is open', 30, { type: 'publicReply', text: 'On its way' }],
+  ])('lets %s pass', async (_name, minutesAgo, comment) => {
+    const { client } = await sidebar({ minutesAgo, comment });
+    await screen.findByRole('timer');
+    expect((await save(client)).status).toBe('fulfilled');
+  });
+
+  it('when the bridge is unreachable, then the save passes (never block agents on our outage)', async () => {
+    const { client } = await sidebar({ respond: () => Promise.reject({ status: 0 }), comment: { type: 'publicReply', text: 'Hello' } });
+    await screen.findByText(/Can't reach the WhatsApp bridge/);
+    expect((await save(client)).status).toBe('fulfilled');
+  });
+
+  it('on a ticket that is not a WhatsApp ticket, the save passes', async () => {
+    const { client } = await sidebar({ respond: () => Promise.reject(bridgeFailure(404, 'not_whatsapp_ticket')), comment: { type: 'publicReply', text: 'Hello' } });
+    await screen.findByText('Not a WhatsApp conversation');
+    expect((await save(client)).status).toBe('fulfilled');
+  });
+
+  it('uses the clock at save time: open at load, closed a minute later, the reply is stopped; one handler all along', async () => {
+    // 23 h 59 min 30 s ago: 30 s left when the sidebar loads. The bridge is not read again.
+    jest.useFakeTimers({ now: T0 });
+    const { client } = await sidebar({ minutesAgo: 24 * 60 - 0.5, comment: { type: 'publicReply', text: 'Late reply' } });
+    await screen.findByText('Closing soon');
+    expect((await save(client)).status).toBe('fulfilled');
+    await act(async () => jest.advanceTimersByTime(31_000));
+    expect((await save(client)).status).toBe('rejected');
+    expect(client.handlerCount('ticket.save')).toBe(1);
+  });
+});
+
+describe('shouldStopSave', () => {
+  const closed = { lastCustomerMessageAt: new Date(T0 - 25 * 3600_000).toISOString(), expiresAt: new Date(T0 - 3600_000).toISOString(), state: 'closed' as const, secondsLeft: 0, closingSoonMinutes: 60 };
+  it('stops only a public reply with visible text on a closed window', () => {
+    expect(shouldStopSave({ window: closed, nowMs: T0, closingSoonMinutes: 60, commentType: 'publicReply', commentText: 'Hi' })).toBe(true);
+    expect(shouldStopSave({ window: closed, nowMs: T0, closingSoonMinutes: 60, commentType: 'publicReply', commentText: '<p><br></p>' })).toBe(false);
+    expect(shouldStopSave({ window: closed, nowMs: T0, closingSoonMinutes: 60, commentType: 'internalNote', commentText: 'Hi' })).toBe(false);
+    expect(shouldStopSave({ window: null, nowMs: T0, closingSoonMinutes: 60, commentType: 'publicReply', commentText: 'Hi' })).toBe(false);
+    expect(shouldStopSave({ window: closed, nowMs: T0 - 2 * 3600_000, closingSoonMinutes: 60, commentType: 'publicReply', commentText: 'Hi' })).toBe(false);
+  });
+  it('reads the visible text of the editor HTML, emoji and CJK included', () => {
+    expect(visibleText('<p>&nbsp;</p><p>\u00a0</p>')).toBe('');
+    expect(visibleText('<p>你好 👋</p>')).toBe('你好 👋');
+  });
+});
