@@ -56,6 +56,18 @@ export function startChild(script: string, args: string[] = [], env: Record<stri
   };
 }
 
+/** Runs a script to its end (e.g. `main.ts setup`); resolves with its exit code and output. */
+export function runScript(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(TSX, [path.resolve(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    proc.stdout!.on('data', (d) => (output += String(d)));
+    proc.stderr!.on('data', (d) => (output += String(d)));
+    proc.on('error', reject);
+    proc.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
 export interface Simulators {
   zendeskUrl: string;
   graphUrl: string;
@@ -64,6 +76,8 @@ export interface Simulators {
   phoneNumberId: string;
   wabaId: string;
   apiVersion: string;
+  /** With BENCH_CONTROL=1: the simulators' control port (see servers/simulators.ts). */
+  controlUrl?: string;
 }
 
 /** The bridge's environment, pointed at the simulators (as an operator would set it). */
