@@ -3,7 +3,9 @@
  * - per business number: Meta counts the number's throughput (80 messages/s by default) over any
  *   one-second span, so a sliding-window log allows a little less (76) in any rolling second —
  *   a token bucket would let a full bucket's burst plus a second's refill through in one second,
- *   about twice the limit, right after a quiet moment;
+ *   about twice the limit, right after a quiet moment. A send counts from the moment it leaves
+ *   until one second after its answer: Meta saw it somewhere in between, so however late a busy
+ *   process lets requests out, the sends Meta can see in any second are never more than counted;
  * - per customer: the pair limit, one message per 6 s with bursts of up to 45 borrowed against
  *   later ones (Meta's own token-bucket model), which a bucket of 40 keeps with room for skew.
  * On real time (pacing is about real throughput, not the adjustable clock).
@@ -43,6 +45,8 @@ class Bucket {
 
 export class OutboundPacer {
   private readonly numbers = new Map<string, SlidingWindow>();
+  /** Sends under way per number (left, not answered yet). */
+  private readonly inFlight = new Map<string, number>();
   private readonly customers = new Map<number, Bucket>();
   private readonly now: () => number;
   /** Messages allowed in any rolling second, after the headroom. */
@@ -83,15 +87,22 @@ export class OutboundPacer {
   /** Milliseconds until a message to this customer from this number may go (0: now). */
   delayFor(phoneNumberId: string, customerId: number): number {
     const now = this.now();
-    return Math.max(this.number(phoneNumberId).delay(now), this.customer(customerId).delay(now));
+    const numberWait = this.number(phoneNumberId).delay(now, (this.inFlight.get(phoneNumberId) ?? 0) + 1);
+    return Math.max(numberWait, this.customer(customerId).delay(now));
   }
 
   take(phoneNumberId: string, customerId: number): void {
     const now = this.now();
     const c = this.customer(customerId);
-    this.number(phoneNumberId).take(now);
+    this.inFlight.set(phoneNumberId, (this.inFlight.get(phoneNumberId) ?? 0) + 1);
     c.refill(now);
     c.tokens -= 1;
+  }
+
+  /** The send `take` allowed has its answer (or gave up): it counts for one more second. */
+  done(phoneNumberId: string): void {
+    this.inFlight.set(phoneNumberId, Math.max(0, (this.inFlight.get(phoneNumberId) ?? 0) - 1));
+    this.number(phoneNumberId).take(this.now());
   }
 
   /** After Meta answered 131056 anyway: this customer waits a full interval. */

@@ -181,6 +181,7 @@ export class OutboundWorker {
       sendPart(this.deps, row)
         .catch((err) => this.log.error({ err, commentId: row.comment_id, part: row.part }, 'sending an agent reply failed unexpectedly'))
         .finally(() => {
+          this.deps.pacer.done(row.phone_number_id);
           this.inflightCustomers.delete(row.customer_id);
           this.inflightRows.delete(row.id);
           this.notify();

@@ -10,6 +10,7 @@ function drive(pacer: OutboundPacer, clock: { t: number }, queue: number[], phon
       const wait = pacer.delayFor(phone, pending[i]);
       if (wait === 0) {
         pacer.take(phone, pending[i]);
+        pacer.done(phone); // answered at once
         sent.push({ at: clock.t, customer: pending[i] });
         pending.splice(i, 1);
         i--;
@@ -51,6 +52,20 @@ describe('outbound pacer', () => {
     }
     expect(sent.filter((s) => s.at === 0)).toHaveLength(40);
     expect(sent[59].at).toBeLessThanOrEqual(20 * 6000);
+  });
+
+  it('counts a send that has not been answered yet, so late requests cannot crowd one second', () => {
+    const clock = { t: 0 };
+    const pacer = new OutboundPacer({ now: () => clock.t });
+    for (let i = 0; i < 76; i++) pacer.take('100', i); // all under way, none answered
+    expect(pacer.delayFor('100', 999)).toBeGreaterThan(0);
+    clock.t = 5000; // still no answer, however long: still counted
+    expect(pacer.delayFor('100', 999)).toBeGreaterThan(0);
+    pacer.done('100');
+    // Answered now: it still counts for a second, since Meta may have seen it just now.
+    expect(pacer.delayFor('100', 999)).toBe(1000);
+    clock.t = 6000;
+    expect(pacer.delayFor('100', 999)).toBe(0);
   });
 
   it('after a 131056, the customer waits a full interval', () => {
