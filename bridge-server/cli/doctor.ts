@@ -10,6 +10,7 @@ import { createAuthProvider } from '../zendesk/auth';
 import { ZendeskBudget } from '../zendesk/rate-budget';
 import { ZendeskClient } from '../zendesk/client';
 import { GraphClient } from '../whatsapp/graph-client';
+import { describeNumberField } from '../sync/whatsapp-number-field';
 
 type Out = (line: string) => void;
 
@@ -73,6 +74,19 @@ export async function runDoctor(env: NodeJS.ProcessEnv, out: Out = console.log):
       await store.close();
     }
   });
+  // The "WhatsApp number" ticket field: not created yet is a note; deleted in Zendesk is a failure.
+  try {
+    const store = openStore(config.databaseUrl);
+    try {
+      const field = await describeNumberField(store.db);
+      if (field.level === 'lost') failures++;
+      out(`${{ ok: '✓', note: '!', lost: '✗' }[field.level]} WhatsApp number field: ${field.text}`);
+    } finally {
+      await store.close();
+    }
+  } catch {
+    // The store check above already said what is wrong with the store.
+  }
   await check('Zendesk', async () => {
     const logger = createLogger('silent');
     const client = new ZendeskClient({

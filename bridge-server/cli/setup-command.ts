@@ -2,7 +2,7 @@
 import type { Config } from '../config';
 import { systemClock } from '../lib/clock';
 import { createLogger } from '../lib/logger';
-import { migrate, openStore } from '../store';
+import { migrate, migrationsDone, openStore } from '../store';
 import { createAuthProvider } from '../zendesk/auth';
 import { ZendeskBudget } from '../zendesk/rate-budget';
 import { ZendeskClient } from '../zendesk/client';
@@ -20,7 +20,9 @@ export async function runSetupCommand(config: Config, dryRun: boolean): Promise<
   const store = openStore(config.databaseUrl);
   try {
     if (!dryRun) await migrate(store.db);
-    const result = await runSetup({ zendesk, publicUrl: config.publicUrl as string, dryRun, db: dryRun ? undefined : store.db });
+    // A dry run only reads the store, and only one that is already migrated.
+    const db = !dryRun || (await migrationsDone(store.db).catch(() => false)) ? store.db : undefined;
+    const result = await runSetup({ zendesk, publicUrl: config.publicUrl as string, dryRun, db });
     console.log(describeSetup(result, dryRun, config.zendesk.webhookSecret));
     return 0;
   } catch (err) {

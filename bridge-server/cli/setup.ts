@@ -5,17 +5,25 @@
  *   1. a webhook (`${PUBLIC_URL}/webhooks/zendesk`, POST, JSON, connected to triggers);
  *   2. its signing secret, stored in the bridge's store and printed (set ZENDESK_WEBHOOK_SECRET);
  *   3. a trigger: a public comment by an agent on a ticket tagged `whatsapp` notifies the webhook
- *      with `{"ticket_id": "{{ticket.id}}", …}` (the bridge reads the comment itself).
+ *      with `{"ticket_id": "{{ticket.id}}", …}` (the bridge reads the comment itself);
+ *   4. a text ticket field "WhatsApp number", which the bridge fills with the customer's +number
+ *      (or business-scoped id) when it creates a ticket; its id is kept in the store.
  *
  * Found by name/title and compared field by field: running it twice changes nothing. With
  * `--dry-run` it only reads and says what it would do.
  */
 import type { Store } from '../store';
 import type { ZendeskClient } from '../zendesk/client';
+import { ZendeskError } from '../zendesk/errors';
+import { numberFieldId, rememberNumberField } from '../sync/whatsapp-number-field';
 
 export const WEBHOOK_NAME = 'WhatsApp for Zendesk bridge';
 export const TRIGGER_TITLE = 'WhatsApp for Zendesk: send agent replies to WhatsApp';
 export const WEBHOOK_SECRET_KEY = 'zendesk.webhook_secret';
+/** An admin-facing name (not translated): what agents search on and build views with. */
+export const NUMBER_FIELD_TITLE = 'WhatsApp number';
+export const NUMBER_FIELD_DESCRIPTION =
+  "The customer's WhatsApp number (+ and digits), or their business-scoped WhatsApp id when WhatsApp does not share the number. Filled by the WhatsApp bridge when it creates a ticket. Created by `npm run bridge -- setup`.";
 
 /** The trigger's webhook body. Placeholders render as plain text (hence the quotes). */
 export const TRIGGER_BODY = JSON.stringify(
@@ -39,6 +47,15 @@ interface Webhook {
   subscriptions: string[];
 }
 
+interface TicketField {
+  id: number;
+  type: string;
+  title: string;
+  description: string;
+  active: boolean;
+  required: boolean;
+}
+
 interface Trigger {
   id: number;
   title: string;
@@ -49,7 +66,7 @@ interface Trigger {
 
 export type StepAction = 'create' | 'update' | 'unchanged';
 export interface SetupStep {
-  what: 'webhook' | 'trigger' | 'secret';
+  what: 'webhook' | 'trigger' | 'secret' | 'field' | 'field id';
   action: StepAction;
   id: string | null;
   detail: string;
@@ -60,6 +77,8 @@ export interface SetupResult {
   webhookId: string | null;
   /** The webhook's signing secret (null in a dry run when the webhook does not exist yet). */
   secret: string | null;
+  /** The "WhatsApp number" ticket field (null in a dry run when it does not exist yet). */
+  fieldId: number | null;
   changed: boolean;
 }
 
@@ -168,7 +187,61 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
     } else steps.push({ what: 'trigger', action: 'unchanged', id: String(trigger.id), detail: 'public agent comment on a ticket tagged whatsapp → webhook' });
   }
 
-  return { steps, webhookId, secret, changed: steps.some((s) => s.action !== 'unchanged') };
+  // 4. the "WhatsApp number" ticket field, and its id in the store
+  const fieldId = await setupNumberField(o, steps);
+
+  return { steps, webhookId, secret, fieldId, changed: steps.some((s) => s.action !== 'unchanged') };
+}
+
+const desiredField = { type: 'text', title: NUMBER_FIELD_TITLE, description: NUMBER_FIELD_DESCRIPTION, active: true, required: false };
+
+/**
+ * Finds the field by the id the store remembers (an admin may have renamed it), else by its
+ * title among the text fields; creates it when neither exists, and puts back what differs
+ * (title, description, active, required; a field's type cannot change in Zendesk).
+ */
+async function setupNumberField(o: SetupOptions, steps: SetupStep[]): Promise<number | null> {
+  const { zendesk } = o;
+  const storedId = o.db ? await numberFieldId(o.db) : null;
+  let field: TicketField | null = null;
+  if (storedId !== null) {
+    try {
+      const res = await zendesk.request<{ ticket_field: TicketField }>('GET', `/api/v2/ticket_fields/${storedId}`, { repeatable: true, what: 'show ticket field' });
+      if (res.body.ticket_field.type === desiredField.type) field = res.body.ticket_field;
+    } catch (err) {
+      // Deleted in Zendesk since: look it up by title, or create it again.
+      if (!(err instanceof ZendeskError && err.kind === 'not-found')) throw err;
+    }
+  }
+  if (!field) {
+    const listed = await zendesk.request<{ ticket_fields: TicketField[] }>('GET', '/api/v2/ticket_fields', { repeatable: true, what: 'list ticket fields' });
+    field = (listed.body.ticket_fields ?? []).find((f) => f.title === NUMBER_FIELD_TITLE && f.type === desiredField.type) ?? null;
+  }
+
+  let id: number | null = field?.id ?? null;
+  if (!field) {
+    steps.push({ what: 'field', action: 'create', id: null, detail: `text ticket field "${NUMBER_FIELD_TITLE}"` });
+    if (!o.dryRun) {
+      const res = await zendesk.request<{ ticket_field: TicketField }>('POST', '/api/v2/ticket_fields', { body: { ticket_field: desiredField }, repeatable: false, what: 'create ticket field' });
+      id = res.body.ticket_field.id;
+      steps[steps.length - 1].id = String(id);
+    }
+  } else {
+    const differs = (['title', 'description', 'active', 'required'] as const).filter((k) => field[k] !== desiredField[k]);
+    if (differs.length) {
+      steps.push({ what: 'field', action: 'update', id: String(field.id), detail: `${differs.join(', ')} → "${NUMBER_FIELD_TITLE}", active` });
+      if (!o.dryRun) {
+        const { type: _type, ...changes } = desiredField;
+        await zendesk.request('PUT', `/api/v2/ticket_fields/${field.id}`, { body: { ticket_field: changes }, repeatable: true, what: 'update ticket field' });
+      }
+    } else steps.push({ what: 'field', action: 'unchanged', id: String(field.id), detail: `text ticket field "${NUMBER_FIELD_TITLE}"` });
+  }
+
+  if (o.db && id !== null && id !== storedId) {
+    steps.push({ what: 'field id', action: storedId === null ? 'create' : 'update', id: String(id), detail: 'stored in the bridge store (new tickets carry the field)' });
+    if (!o.dryRun) await rememberNumberField(o.db, id, o.now?.() ?? Date.now());
+  }
+  return id;
 }
 
 /** What `setup` prints. */

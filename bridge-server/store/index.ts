@@ -13,6 +13,7 @@ import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-outbound';
 import * as m003 from './migrations/003-templates';
 import * as m004 from './migrations/004-outbound-recovery';
+import * as m005 from './migrations/005-status-callback-data';
 
 export type Store = Kysely<Database>;
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-outbound': m002,
   '003-templates': m003,
   '004-outbound-recovery': m004,
+  '005-status-callback-data': m005,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

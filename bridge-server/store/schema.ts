@@ -112,6 +112,8 @@ export interface StatusEventTable {
   recipient: string | null;
   raw: string;
   received_at: number;
+  /** The status's `biz_opaque_callback_data` (the bridge's `zd:<comment>:<part>` key), indexed (migration 005). */
+  callback_data: string | null;
 }
 
 export interface TemplateEventTable {

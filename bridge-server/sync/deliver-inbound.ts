@@ -28,6 +28,7 @@ import { renderComment, subjectFor, type MediaOutcome, type RenderableMessage } 
 import { COMMENT_CAP_STATUS, chooseTarget, type Target } from './threading';
 import { externalIdOf } from './identity';
 import { fetchMedia } from './media';
+import { checkNumberFieldKept, numberFieldId, numberFieldValue } from './whatsapp-number-field';
 import type { StoredPayload } from './intake';
 
 export interface InboundSettings {
@@ -38,8 +39,6 @@ export interface InboundSettings {
   maxMessagesPerComment: number;
   /** Attempts before a message is given up as failed (visible, never silently dropped). */
   maxAttempts: number;
-  /** The Zendesk ticket field that carries the business number, when `setup` created one. */
-  phoneNumberFieldId?: number | null;
 }
 
 export interface InboundDeps {
@@ -125,6 +124,10 @@ export async function prepareDelivery(deps: InboundDeps, customerId: number, opt
   const quoted = await quotedTexts(db, renderable);
   const { htmlBody } = renderComment(renderable, mediaOutcomes, { locale: settings.locale, timeZone: settings.timeZone, quoted });
 
+  // The "WhatsApp number" field `setup` created (whatsapp-number-field.ts), set on new tickets only.
+  const fieldId = target.kind === 'update' ? null : await numberFieldId(db);
+  const fieldValue = numberFieldValue(customer);
+
   const deliveryId = randomUUID();
   const comment = { html_body: htmlBody, public: true, author_id: userId, ...(uploads.length ? { uploads } : {}) };
   const metadata = { whatsapp_bridge: { delivery: deliveryId } };
@@ -138,7 +141,7 @@ export async function prepareDelivery(deps: InboundDeps, customerId: number, opt
           tags: [BRIDGE_TAG, `whatsapp_number_${customer.phone_number_id}`],
           metadata,
           ...(target.followupOf !== null ? { via_followup_source_id: target.followupOf } : {}),
-          ...(settings.phoneNumberFieldId ? { custom_fields: [{ id: settings.phoneNumberFieldId, value: customer.phone_number_id }] } : {}),
+          ...(fieldId !== null && fieldValue !== null ? { custom_fields: [{ id: fieldId, value: fieldValue }] } : {}),
         };
 
   const rowIds = rows.map((r) => Number(r.id));
@@ -162,9 +165,21 @@ export async function prepareDelivery(deps: InboundDeps, customerId: number, opt
   };
 }
 
+/** A create, then whether Zendesk kept the "WhatsApp number" field (it may have been deleted). */
+async function createAndCheck(deps: InboundDeps, request: CreateTicketBody, deliveryId: string): Promise<{ ticket: ZendeskTicket; commentId: number | null }> {
+  const res = await deps.zendesk.createTicket(request, deliveryId);
+  try {
+    await checkNumberFieldKept(deps, request.custom_fields, res.ticket as ZendeskTicket & { custom_fields?: { id: number; value: unknown }[] });
+  } catch (err) {
+    // The ticket exists: a failed check must never make the delivery look unwritten (it would be written twice).
+    deps.logger.error({ err, ticketId: res.ticket.id }, 'could not check the "WhatsApp number" ticket field after creating a ticket');
+  }
+  return res;
+}
+
 /** Step 5 for one customer: a single create or update. */
 export async function sendPrepared(deps: InboundDeps, p: Prepared): Promise<{ ticket: ZendeskTicket; commentId: number | null }> {
-  if (p.target.kind === 'create') return deps.zendesk.createTicket(p.request as CreateTicketBody, p.deliveryId);
+  if (p.target.kind === 'create') return createAndCheck(deps, p.request as CreateTicketBody, p.deliveryId);
   return deps.zendesk.updateTicket(p.target.ticketId, p.request as UpdateTicketBody);
 }
 
@@ -248,8 +263,7 @@ async function failWaiting(deps: InboundDeps, customerId: number, reason: string
  */
 export async function reconcile(deps: InboundDeps, p: { deliveryId: string; kind: 'create' | 'update'; ticketId: number | null; request: string }): Promise<{ ticket: { id: number; status: string; updated_at: string | null }; commentId: number | null } | null> {
   if (p.kind === 'create') {
-    const res = await deps.zendesk.createTicket(JSON.parse(p.request) as CreateTicketBody, p.deliveryId);
-    return res;
+    return createAndCheck(deps, JSON.parse(p.request) as CreateTicketBody, p.deliveryId);
   }
   if (p.ticketId === null) return null;
   const audits = await deps.zendesk.recentAudits(p.ticketId);

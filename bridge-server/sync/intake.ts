@@ -120,7 +120,7 @@ export async function splitPendingEvents(deps: IntakeDeps, batchSize = 200): Pro
       for (const s of split.statuses) {
         const inserted = await trx
           .insertInto('status_events')
-          .values({ message_id: s.statusId, status: s.status, ts: s.timestamp, recipient: s.recipientUserId ?? s.recipientWaId, raw: JSON.stringify(s.raw), received_at: now })
+          .values({ message_id: s.statusId, status: s.status, ts: s.timestamp, recipient: s.recipientUserId ?? s.recipientWaId, raw: JSON.stringify(s.raw), received_at: now, callback_data: s.raw.biz_opaque_callback_data || null })
           .onConflict((oc) => oc.columns(['message_id', 'status']).doNothing())
           .executeTakeFirst();
         if (inserted.numInsertedOrUpdatedRows) {

@@ -16,6 +16,7 @@
 import { translator } from '../i18n';
 import type { OutboundDeps } from './outbound-deps';
 import { excerpt, explainGraphError, queueNote } from './outbound-notes';
+import { callbackKey } from './outbound-send';
 
 const RANK: Record<string, number> = { sending: 0, accepted: 1, sent: 2, delivered: 3, read: 4, played: 4 };
 const FINAL = new Set(['failed', 'blocked', 'skipped']);
@@ -109,8 +110,7 @@ export async function reconcileSending(deps: OutboundDeps, graceMs: number, skip
     .execute();
   for (const r of rows) {
     if (skip.has(Number(r.id))) continue;
-    const key = `"biz_opaque_callback_data":"zd:${r.comment_id}:${r.part}"`;
-    const found = await deps.db.selectFrom('status_events').select('message_id').where('raw', 'like', `%${key}%`).orderBy('id').executeTakeFirst();
+    const found = await deps.db.selectFrom('status_events').select('message_id').where('callback_data', '=', callbackKey(Number(r.comment_id), Number(r.part))).orderBy('id').executeTakeFirst();
     if (found) {
       const done = await deps.db
         .updateTable('outbound_messages')

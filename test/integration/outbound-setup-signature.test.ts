@@ -12,18 +12,20 @@ describe('Zendesk setup and the Zendesk webhook', () => {
 
   it('when setup runs twice, then the second run changes nothing; a dry run changes nothing either', async () => {
     const dry = await stack.stack.setupZendesk({ dryRun: true });
-    expect(dry.steps.map((s) => `${s.what}:${s.action}`)).toEqual(['webhook:create', 'trigger:create']);
+    expect(dry.steps.map((s) => `${s.what}:${s.action}`)).toEqual(['webhook:create', 'trigger:create', 'field:create']);
+    expect(stack.zendesk.state.ticketFields.size).toBe(0);
     expect(stack.zendesk.state.webhooks.size).toBe(0);
     expect(stack.zendesk.state.triggers.size).toBe(0);
 
     const first = await stack.stack.setupZendesk();
     expect(first.changed).toBe(true);
     expect(first.secret).toBe([...stack.zendesk.state.webhooks.values()][0].signing_secret);
-    const before = JSON.stringify([[...stack.zendesk.state.webhooks.values()], [...stack.zendesk.state.triggers.values()]]);
+    const snapshot = () => JSON.stringify([[...stack.zendesk.state.webhooks.values()], [...stack.zendesk.state.triggers.values()], [...stack.zendesk.state.ticketFields.values()]]);
+    const before = snapshot();
     const second = await stack.stack.setupZendesk();
     expect(second.changed).toBe(false);
     expect(second.steps.every((s) => s.action === 'unchanged')).toBe(true);
-    expect(JSON.stringify([[...stack.zendesk.state.webhooks.values()], [...stack.zendesk.state.triggers.values()]])).toBe(before);
+    expect(snapshot()).toBe(before);
     const trigger = [...stack.zendesk.state.triggers.values()][0];
     expect(trigger.actions[0].value).toEqual([first.webhookId, expect.stringContaining('{{ticket.id}}')]);
   });

@@ -48,7 +48,7 @@ export type { FaultSpec, Fault } from './faults';
 export type { StoredMedia, AddMediaOptions } from './state';
 export type { WhatsAppSandboxSettings, WhatsAppSandboxStats } from './context';
 export { WhatsAppSandboxState } from './state';
-export { SandboxTemplates, SEED_TEMPLATES, type SandboxTemplate, type NewTemplate } from './templates';
+export { SandboxTemplates, SEED_TEMPLATES, LOCATION_AND_OTP_TEMPLATES, type SandboxTemplate, type NewTemplate } from './templates';
 export { validateTemplateSend, type TemplateRefusal } from './template-validation';
 
 export interface WhatsAppSandboxOptions {

@@ -38,6 +38,10 @@ export type NewTemplate = Omit<SandboxTemplate, 'id' | 'quality_score' | 'parame
 export class SandboxTemplates {
   private readonly byId = new Map<string, SandboxTemplate>();
   private nextId = 900000000000001;
+  /** The id the next new template gets (after the highest one seen, restored ones included). */
+  get nextTemplateId(): string {
+    return String(this.nextId);
+  }
 
   constructor(
     private readonly wabaId: string,
@@ -65,6 +69,10 @@ export class SandboxTemplates {
       parameter_format: t.parameter_format ?? (t.components.some((c) => /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/.test(c.text ?? '')) ? 'NAMED' : 'POSITIONAL'),
       quality_score: t.quality_score ?? { score: 'UNKNOWN', date: Math.floor(this.now() / 1000) },
     };
+    // A template restored from a snapshot (or given an id) moves the counter past it, so a
+    // template created later never takes the id of one that already exists.
+    const numeric = Number(stored.id);
+    if (Number.isSafeInteger(numeric) && numeric >= this.nextId) this.nextId = numeric + 1;
     this.byId.set(stored.id, stored);
     return stored;
   }
@@ -243,5 +251,40 @@ export const SEED_TEMPLATES: NewTemplate[] = [
     status: 'PENDING',
     category: 'UTILITY',
     components: [{ type: 'BODY', text: 'Hi {{1}}, how did we do? Reply with a number from 1 to 5.', example: { body_text: [['Anna']] } }],
+  },
+];
+
+/**
+ * A LOCATION-header template and a copy-code authentication (one-time password) template, the
+ * two kinds whose parameters differ most from text. Not in the default seed (the sidebar's
+ * browser tests count its templates); pass `templates: [...SEED_TEMPLATES,
+ * ...LOCATION_AND_OTP_TEMPLATES]` to the sandbox to have them.
+ */
+export const LOCATION_AND_OTP_TEMPLATES: NewTemplate[] = [
+  {
+    name: 'store_pickup',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    quality_score: { score: 'GREEN', date: 1767225600 },
+    components: [
+      { type: 'HEADER', format: 'LOCATION' },
+      { type: 'BODY', text: 'Hi {{1}}, your order {{2}} is ready for pickup at this store.', example: { body_text: [['Anna', '#48213']] } },
+      { type: 'FOOTER', text: 'Example Shop' },
+    ],
+  },
+  {
+    // As Meta returns a copy-code authentication template: the OTP button reads back as a URL
+    // button to WhatsApp's OTP link, whose {{1}} is the code.
+    name: 'login_code',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'AUTHENTICATION',
+    quality_score: { score: 'GREEN', date: 1767225600 },
+    components: [
+      { type: 'BODY', text: '*{{1}}* is your verification code. For your security, do not share this code.', example: { body_text: [['482913']] } },
+      { type: 'FOOTER', text: 'This code expires in 10 minutes.' },
+      { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Copy code', url: 'https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code_expiration_minutes=10&code=otp{{1}}', example: ['https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code_expiration_minutes=10&code=otp482913'] }] },
+    ],
   },
 ];

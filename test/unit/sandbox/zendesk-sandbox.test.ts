@@ -798,4 +798,31 @@ describe('webhooks, triggers and ticket fields', () => {
     const other = await newTicket(requester);
     expect(other.body.ticket.custom_fields).toEqual([{ id: fieldId, value: null }]);
   });
+
+  it('when a ticket field is deleted, then its values go, and writes naming it succeed without it, as in Zendesk', async () => {
+    const field = await call('/api/v2/ticket_fields', { method: 'POST', body: { ticket_field: { type: 'text', title: 'WhatsApp number' } } });
+    const fieldId = field.body.ticket_field.id;
+    const requester = await endUser();
+    const before = await newTicket(requester, { custom_fields: [{ id: fieldId, value: '+393331234567' }] });
+    expect((await call(`/api/v2/ticket_fields/${fieldId}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await call(`/api/v2/ticket_fields/${fieldId}`)).status).toBe(404);
+    expect((await call(`/api/v2/tickets/${before.body.ticket.id}`)).body.ticket.custom_fields).toEqual([]);
+
+    const created = await newTicket(requester, { custom_fields: [{ id: fieldId, value: '+393331234567' }, { id: 424242, value: 'x' }] });
+    expect(created.status).toBe(201);
+    expect(created.body.ticket.custom_fields).toEqual([]);
+    const updated = await call(`/api/v2/tickets/${created.body.ticket.id}`, { method: 'PUT', body: { ticket: { custom_fields: [{ id: fieldId, value: 'y' }] } } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.ticket.custom_fields).toEqual([]);
+  });
+
+  it('when a ticket field is updated, then title, description and active change but its type cannot', async () => {
+    const field = await call('/api/v2/ticket_fields', { method: 'POST', body: { ticket_field: { type: 'text', title: 'WhatsApp number', description: 'x' } } });
+    const fieldId = field.body.ticket_field.id;
+    const changed = await call(`/api/v2/ticket_fields/${fieldId}`, { method: 'PUT', body: { ticket_field: { title: 'Numero WhatsApp', active: false } } });
+    expect(changed.body.ticket_field).toMatchObject({ id: fieldId, type: 'text', title: 'Numero WhatsApp', description: 'x', active: false });
+    const retyped = await call(`/api/v2/ticket_fields/${fieldId}`, { method: 'PUT', body: { ticket_field: { type: 'integer' } } });
+    expect(retyped.status).toBe(422);
+    expect(retyped.body.details.type[0].description).toContain('cannot be changed');
+  });
 });

@@ -5,7 +5,8 @@
  * - a ticket holds at most `commentCap` (5,000) comments; another comment is a 422;
  * - `safe_update` with a stale `updated_stamp` is a 409;
  * - an end user's comment on a pending, on-hold or solved ticket reopens it;
- * - every create and update is one audit, whose `metadata.custom` is the request's `metadata`.
+ * - every create and update is one audit, whose `metadata.custom` is the request's `metadata`;
+ * - `custom_fields` values for a ticket field the account does not have are ignored, not refused.
  * Everything is validated before anything is written, so a rejected request changes nothing.
  */
 import type { SandboxContext } from '../context';
@@ -104,6 +105,14 @@ function mergeCustomFields(current: CustomFieldValue[], changes: Array<{ id: num
   return [...merged.entries()].map(([id, value]) => ({ id, value }));
 }
 
+/**
+ * Values for ticket fields the account does not have (never created, or deleted) are ignored, as
+ * Zendesk does: the write succeeds and the ticket simply has no such field.
+ */
+function knownCustomFields(ctx: SandboxContext, changes: Array<{ id: number; value?: unknown }> | undefined): Array<{ id: number; value?: unknown }> | undefined {
+  return changes?.filter((change) => ctx.state.ticketFields.has(change.id));
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -200,7 +209,7 @@ export function createTicket(ctx: SandboxContext, input: TicketCreateInput, acto
     assignee_id: input.assignee_id ?? null,
     tags: normalizeTags(input.tags),
     external_id: input.external_id ?? null,
-    custom_fields: mergeCustomFields([], input.custom_fields),
+    custom_fields: mergeCustomFields([], knownCustomFields(ctx, input.custom_fields)),
     via,
     created_at: createdAt,
     updated_at: createdAt,
@@ -297,13 +306,14 @@ export function updateTicket(ctx: SandboxContext, ticketId: number, changes: Tic
   change('assignee_id', assigneeId);
   change('tags', tags);
   if (changes.external_id !== undefined) change('external_id', changes.external_id ?? null);
-  for (const field of changes.custom_fields ?? []) {
+  const customFields = knownCustomFields(ctx, changes.custom_fields);
+  for (const field of customFields ?? []) {
     const previous = ticket.custom_fields.find((f) => f.id === field.id)?.value ?? null;
     const value = field.value ?? null;
     if (sameValue(previous, value)) continue;
     events.push({ id: nextId(state, 'event'), type: 'Change', field_name: String(field.id), value, previous_value: previous });
   }
-  ticket.custom_fields = mergeCustomFields(ticket.custom_fields, changes.custom_fields);
+  ticket.custom_fields = mergeCustomFields(ticket.custom_fields, customFields);
   const finalStatus = status ?? ticket.status;
   if ((finalStatus === 'solved' || finalStatus === 'closed') && ticket.solved_at === null) ticket.solved_at = updatedAt;
   ticket.updated_at = updatedAt;

@@ -16,7 +16,9 @@ function validField(state: ZendeskState, input: TicketFieldInput, base: FieldVal
   const title = (input.title ?? base?.title ?? '').trim();
   const options = input.custom_field_options ?? base?.custom_field_options ?? [];
   const details: Record<string, FieldError[]> = {};
-  if (!FIELD_TYPES.includes(type)) details.type = [{ description: `Type: ${type || '(blank)'} is not valid (${FIELD_TYPES.join(', ')})`, error: 'InvalidValue' }];
+  // "Type is not editable once created."
+  if (base && input.type !== undefined && input.type !== base.type) details.type = [{ description: `Type: cannot be changed from ${base.type} to ${input.type}; create a new field instead`, error: 'InvalidValue' }];
+  else if (!FIELD_TYPES.includes(type)) details.type = [{ description: `Type: ${type || '(blank)'} is not valid (${FIELD_TYPES.join(', ')})`, error: 'InvalidValue' }];
   if (!title) details.title = [{ description: 'Title: cannot be blank', error: 'BlankValue' }];
   if ((type === 'tagger' || type === 'multiselect') && !options.length) {
     details.custom_field_options = [{ description: 'Field options: a drop-down field needs at least one option', error: 'BlankValue' }];
@@ -66,6 +68,14 @@ export function ticketFieldRoutes(ctx: SandboxContext): Router {
     const { ticket_field: input } = parseBody(ticketFieldBodySchema, req.body);
     Object.assign(field, validField(state, input, field), { updated_at: ctx.isoNow() });
     res.json({ ticket_field: presentTicketField(field, baseUrlOf(req)) });
+  });
+
+  // Deleting a field deletes its values on every ticket; later writes naming it are ignored.
+  router.delete('/:id', (req, res) => {
+    const field = find(idParam(req.params.id));
+    state.ticketFields.delete(field.id);
+    for (const ticket of state.tickets.values()) ticket.custom_fields = ticket.custom_fields.filter((value) => value.id !== field.id);
+    res.status(204).end();
   });
 
   return router;
