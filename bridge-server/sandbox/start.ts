@@ -7,21 +7,45 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AdjustableClock } from '../lib/clock';
-import { createLogger } from '../lib/logger';
-import { createSandboxConsole } from './console';
+import { createLogger, type Logger } from '../lib/logger';
+import type { BridgeOptions } from '../bridge';
+import { createSandboxConsole, type SandboxConsole } from './console';
 import { sendAsCustomer } from './console/phone';
 import { loadClockOffset, SNAPSHOT_FILES } from './persistence';
-import { startStack } from './stack';
+import { startStack, type Stack } from './stack';
 
 export const SANDBOX_DATA_DIR = './data';
 const SANDBOX_DB = 'sandbox.db';
 const GIULIA = { waId: '393331234567', name: 'Giulia Rossi' };
 
-export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const port = Number(env.PORT ?? 3000);
-  const consolePort = port + 1;
-  const dataDir = SANDBOX_DATA_DIR;
-  const logger = createLogger(env.LOG_LEVEL ?? 'info');
+export interface LaunchSandboxOptions {
+  /** Where the store and the simulators' snapshots live (kept between runs). */
+  dataDir: string;
+  /** The bridge's port (0: any free port). */
+  port: number;
+  /** The console's port (0: any free port). */
+  consolePort: number;
+  logger: Logger;
+  /** Extra bridge options (the browser test shortens the workers' intervals). */
+  bridge?: Omit<BridgeOptions, 'logger'>;
+}
+
+export interface RunningSandbox {
+  stack: Stack;
+  clock: AdjustableClock;
+  console: SandboxConsole;
+  consoleUrl: string;
+  /** What to tell the user about the sample conversation (or the sandbox continued). */
+  sample: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The sandbox as `npm start` wires it, without printing or signal handling: stack and console
+ * share one clock, the Zendesk webhook is set up, and a fresh sandbox gets Giulia's first
+ * message. The end-to-end browser test starts it exactly this way.
+ */
+export async function launchSandbox({ dataDir, port, consolePort, logger, bridge }: LaunchSandboxOptions): Promise<RunningSandbox> {
   const dbFile = path.join(dataDir, SANDBOX_DB);
   // A new sandbox (no saved Zendesk account): the bridge's store must start fresh with it, or
   // the ids it remembers would point at tickets that do not exist; so must the moved clock.
@@ -36,7 +60,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
     databaseUrl: `sqlite:${dbFile}`,
     bridgePort: port,
     clock,
-    bridge: { logger },
+    bridge: { ...bridge, logger },
     persist: { dir: dataDir, logger },
   });
   // The Zendesk webhook and trigger, as `npm run bridge -- setup` creates them, so agent replies flow.
@@ -59,6 +83,26 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
     const customers = stack.whatsapp.state.customers.size;
     sample = `  Continuing the sandbox saved in ${dataDir}/: ${customers} customer(s), ${tickets} ticket(s). Delete ${dataDir}/sandbox-* to start afresh.`;
   }
+  return {
+    stack,
+    clock,
+    console: consoleServer,
+    consoleUrl,
+    sample,
+    async close() {
+      await consoleServer.close();
+      await stack.close(); // saves the simulators' snapshots
+    },
+  };
+}
+
+export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const port = Number(env.PORT ?? 3000);
+  const dataDir = SANDBOX_DATA_DIR;
+  const logger = createLogger(env.LOG_LEVEL ?? 'info');
+  const sandbox = await launchSandbox({ dataDir, port, consolePort: port + 1, logger });
+  const { stack, consoleUrl, sample } = sandbox;
+  const consoleServer = sandbox.console;
   const lines = [
     '',
     `Open the console: ${consoleUrl}`,
@@ -86,8 +130,7 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await consoleServer.close();
-    await stack.close(); // saves the simulators' snapshots
+    await sandbox.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -35,6 +35,8 @@ export interface SidebarScenario {
   settings?: Record<string, string | number>;
   /** Secure settings; `bridgeApiKey` defaults to the sandbox key. */
   secureSettings?: Record<string, string>;
+  /** The ticket requester's name in Zendesk (default "Customer"): the picker suggests it. */
+  requesterName?: string;
   /** What the agent is typing in the ticket's comment box. */
   comment?: { text: string; type: 'publicReply' | 'internalNote' };
   /** A fixed browser time zone, so screenshots read the same everywhere. */
@@ -49,7 +51,7 @@ export interface OpenSidebar {
   app: FrameLocator;
   /** The app's frame, for `evaluate` inside it. */
   frame(): Promise<Frame>;
-  /** Runs the app's `ticket.save` hooks as Zendesk does before saving. */
+  /** Runs the app's `ticket.save` hooks as Zendesk does before saving; a refusal's message shows above the app. */
   save(): Promise<SaveResult>;
   trigger(event: string, data?: unknown): Promise<boolean>;
   /** What the agent types: `ticket.comment.text` and `comment.type`. */
@@ -69,10 +71,12 @@ function harnessPage(config: Record<string, unknown>): string {
   body { margin: 0; background: #f8f9f9; font-family: system-ui, sans-serif; }
   #panel { display: inline-block; box-sizing: border-box; width: ${SIDEBAR_WIDTH + 24}px; padding: 12px; background: #fff; border-right: 1px solid #d8dcde; }
   #sidebar { display: block; width: 100%; height: 60px; border: 0; }
+  #zendesk-notice { margin: 0 0 12px; padding: 10px 12px; border: 1px solid #f5b5ba; border-inline-start: 4px solid #cc3340; border-radius: 4px; background: #fff0f1; color: #2f3941; font-size: 14px; line-height: 20px; }
+  #zendesk-notice[hidden] { display: none; }
 </style>
 </head>
 <body>
-<div id="panel"><iframe id="sidebar" title="WhatsApp for Zendesk"></iframe></div>
+<div id="panel"><div id="zendesk-notice" role="alert" hidden></div><iframe id="sidebar" title="WhatsApp for Zendesk"></iframe></div>
 <script src="/zaf/host.js"></script>
 <script>
   const config = ${json};
@@ -82,6 +86,15 @@ function harnessPage(config: Record<string, unknown>): string {
     iframe: document.getElementById('sidebar'),
     onNotify: (message, kind) => window.zafNotifications.push({ message, kind }),
   });
+  // Saving the ticket, as Zendesk does: the app's ticket.save hooks run first, and a refusal's
+  // message is shown to the agent above the apps.
+  window.zafSave = async () => {
+    const result = await window.zafApp.save();
+    const notice = document.getElementById('zendesk-notice');
+    notice.hidden = result.ok;
+    notice.textContent = result.ok ? '' : result.message;
+    return result;
+  };
 </script>
 </body>
 </html>`;
@@ -148,7 +161,7 @@ export class SidebarHarness {
           subject: 'WhatsApp conversation',
           status: 'open',
           tags: ['whatsapp'],
-          requester: { id: 1001, name: 'Customer', email: null, locale },
+          requester: { id: 1001, name: scenario.requesterName ?? 'Customer', email: null, locale },
           comment: { ...comment },
         };
     const config = {
@@ -189,7 +202,7 @@ export class SidebarHarness {
         if (!frame) throw new Error('The sidebar iframe has no frame');
         return frame;
       },
-      save: () => page.evaluate(() => (window as any).zafApp.save() as Promise<SaveResult>),
+      save: () => page.evaluate(() => (window as any).zafSave() as Promise<SaveResult>),
       trigger: (event, data) => page.evaluate(([name, payload]) => (window as any).zafApp.trigger(name, payload) as boolean, [event, data] as const),
       setComment: (text, type) =>
         page.evaluate(([t, k]) => {
@@ -227,3 +240,47 @@ export async function deadPort(): Promise<number> {
 }
 
 export { waitFor };
+
+/** What the keyboard user is on: the focused element of a frame, with its accessible name (approximated). */
+export interface Focused {
+  tag: string;
+  role: string | null;
+  name: string;
+}
+
+export function focusedIn(frame: Frame): Promise<Focused> {
+  return frame.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return { tag: 'body', role: null, name: '' };
+    const byIds = (ids: string | null) => (ids ?? '').split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+    const labels = (el as HTMLInputElement).labels;
+    const name = el.getAttribute('aria-label') ?? (byIds(el.getAttribute('aria-labelledby')) || (labels && labels.length ? labels[0].textContent ?? '' : '') || el.textContent || '');
+    return { tag: el.tagName.toLowerCase(), role: el.getAttribute('role'), name: name.replace(/\s+/g, ' ').trim() };
+  });
+}
+
+/**
+ * Presses Tab (Shift+Tab with `backwards`) until the focused element of `frame` is the one
+ * wanted: proves it is reachable by keyboard. Fails after `max` presses, naming what it passed.
+ */
+export async function tabTo(page: Page, frame: Frame, wanted: (focused: Focused) => boolean, { what, max = 40, backwards = false }: { what: string; max?: number; backwards?: boolean }): Promise<Focused> {
+  const passed: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    const focused = await focusedIn(frame);
+    if (wanted(focused)) return focused;
+    passed.push(`${focused.tag}${focused.role ? `[${focused.role}]` : ''} "${focused.name.slice(0, 40)}"`);
+  }
+  throw new Error(`Tab never reached ${what} in ${max} presses; it went through: ${passed.join(', ')}`);
+}
+
+/** The text of the elements an input's `aria-describedby` points at: its hint and its error message. */
+export function describedBy(input: { evaluate<R>(fn: (el: Element) => R): Promise<R> }): Promise<string> {
+  return input.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim(),
+  );
+}

@@ -60,7 +60,7 @@ export function App() {
       <Panes>
         <PhonePane revision={revision} selected={customer} onSelect={selectCustomer} />
         <TicketPane revision={revision} selected={ticketId} onSelect={setTicketId} beforeSave={beforeSave} onDraft={setDraft} onSubmitted={onSubmitted} onTicket={setTicket} />
-        <SidebarSlot ticket={ticket} draft={draft} onHandle={onHandle} revision={revision} />
+        <SidebarSlot ticket={ticket} draft={draft} onHandle={onHandle} revision={revision} clockOffsetMs={clock.value?.offsetMs} />
       </Panes>
     </Layout>
   );

@@ -15,11 +15,13 @@ export interface SidebarSlotProps {
   draft: { text: string; isPublic: boolean };
   onHandle(handle: ZafAppHandle | null): void;
   revision: number;
+  /** How far the sandbox clock is ahead of real time (from /api/clock). */
+  clockOffsetMs?: number;
 }
 
 export const CURRENT_USER = { id: 1, name: 'Sandbox Admin', email: 'admin@sandbox.example', locale: 'en', role: 'admin' };
 
-export function SidebarSlot({ ticket, draft, onHandle, revision }: SidebarSlotProps) {
+export function SidebarSlot({ ticket, draft, onHandle, revision, clockOffsetMs }: SidebarSlotProps) {
   const info = useLoaded(() => api<SidebarInfo>('/sidebar'), [revision]);
   const ready = info.value?.state === 'ready';
   const iframeRef = useRef<HTMLIFrameElement>(null);
@@ -78,6 +80,16 @@ export function SidebarSlot({ ticket, draft, onHandle, revision }: SidebarSlotPr
     handle.trigger('ticket.updated', { updatedAt });
   }, [updatedAt, status]);
 
+  // Moving the sandbox clock has no Zendesk counterpart: the app learns the bridge's time when it
+  // reads the conversation, so the console sends the event Zendesk sends when a ticket changes,
+  // and the window clock and the reply guard follow the move at once.
+  const seenOffset = useRef(clockOffsetMs);
+  useEffect(() => {
+    if (clockOffsetMs === undefined || seenOffset.current === clockOffsetMs) return;
+    seenOffset.current = clockOffsetMs;
+    handleRef.current?.trigger('ticket.updated', {});
+  }, [clockOffsetMs]);
+
   return (
     <Pane aria-label="Sidebar app">
       <PaneTitle>🧩 Sidebar app (ticket_sidebar)</PaneTitle>
@@ -86,12 +98,15 @@ export function SidebarSlot({ ticket, draft, onHandle, revision }: SidebarSlotPr
       {info.value?.state === 'off' && <p style={{ padding: 12 }}>The sidebar app is not served by this console (started without building it).</p>}
       {info.value?.state === 'failed' && <Alert role="alert">{info.value.message}</Alert>}
       {ready && ticket && (
-        <iframe
-          key={ticket.id}
-          ref={iframeRef}
-          title="WhatsApp for Zendesk sidebar"
-          style={{ border: 0, width: '100%', flex: 1, minHeight: 400 }}
-        />
+        // Zendesk's apps panel pads the app's iframe; the app sizes itself to 100% of what is left.
+        <div style={{ padding: '0 12px', flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }}>
+          <iframe
+            key={ticket.id}
+            ref={iframeRef}
+            title="WhatsApp for Zendesk sidebar"
+            style={{ border: 0, width: '100%', flex: 1, minHeight: 400 }}
+          />
+        </div>
       )}
       {info.error && <Alert role="alert">{info.error}</Alert>}
       <Muted style={{ padding: '4px 8px' }}>Bridge: {String(info.value?.settings.bridgeUrl ?? '…')}</Muted>
