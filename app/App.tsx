@@ -1,38 +1,34 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
 import { Alert } from '@zendeskgarden/react-notifications';
+import { startBoot } from './boot';
+import { BaseStyle } from './components/BaseStyle';
 import { TranslationProvider } from './contexts/TranslationProvider';
 import { useClient } from './hooks/useClient';
 import { createI18n, type I18n } from './lib/i18n';
-import { getOne, type ZafContext } from './lib/zaf-client';
+import type { ZafContext } from './lib/zaf-client';
 import { TicketSidebar } from './locations/TicketSidebar';
 import type { AppSettings, ILocationProps } from './locations/types';
+
+export { DEFAULT_CLOSING_SOON_MINUTES, parseSettings } from './boot';
 
 /** One screen per ZAF location; a new location is one file, one entry here, one in manifest.json. */
 export const LOCATIONS: Record<string, ComponentType<ILocationProps>> = {
   ticket_sidebar: TicketSidebar,
 };
 
-export const DEFAULT_CLOSING_SOON_MINUTES = 60;
-
-export function parseSettings(settings: Record<string, unknown>): AppSettings {
-  const minutes = Number(settings.closingSoonMinutes);
-  return {
-    closingSoonMinutes: Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440 ? minutes : DEFAULT_CLOSING_SOON_MINUTES,
-  };
-}
-
-interface Boot { context: ZafContext; settings: AppSettings; i18n: I18n }
+interface Booted { context: ZafContext; settings: AppSettings; i18n: I18n }
 
 export function App() {
   const client = useClient();
-  const [boot, setBoot] = useState<Boot | Error | null>(null);
+  const [boot, setBoot] = useState<Booted | Error | null>(null);
 
   useEffect(() => {
     let isCurrent = true;
-    Promise.all([client.context(), client.metadata(), getOne<string>(client, 'currentUser.locale')])
-      .then(([context, metadata, locale]) => {
-        if (isCurrent) setBoot({ context, settings: parseSettings(metadata.settings ?? {}), i18n: createI18n(locale) });
+    // Usually started already by app/index.tsx, while this code was loading.
+    startBoot(client)
+      .then(({ context, settings, locale }) => {
+        if (isCurrent) setBoot({ context, settings, i18n: createI18n(locale) });
       })
       .catch((error: unknown) => {
         if (isCurrent) setBoot(error instanceof Error ? error : new Error(String(error)));
@@ -63,5 +59,10 @@ export function App() {
       </TranslationProvider>
     );
   }
-  return <ThemeProvider theme={DEFAULT_THEME}>{content}</ThemeProvider>;
+  return (
+    <ThemeProvider theme={DEFAULT_THEME}>
+      <BaseStyle />
+      {content}
+    </ThemeProvider>
+  );
 }

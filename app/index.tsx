@@ -1,42 +1,32 @@
 /**
- * The sidebar iframe's entry point: creates the ZAF client once and renders the app only after
+ * The sidebar iframe's entry point (assets/app.js, small on purpose): creates the ZAF client once
+ * and starts the boot (app/boot.ts: context, settings, locale, then the first bridge request)
+ * at once, while the UI chunk (assets/ui.js) loads in parallel; it renders the app only after
  * Zendesk has registered it (`app.registered`), as the official scaffold does.
  */
-import { createRoot } from 'react-dom/client';
-import { DEFAULT_THEME, ThemeProvider } from '@zendeskgarden/react-theming';
-import { Alert } from '@zendeskgarden/react-notifications';
-import { App } from './App';
-import { ClientProvider } from './contexts/ClientProvider';
-import { createI18n } from './lib/i18n';
+import { startBoot } from './boot';
 import { initZafClient, NotInZendeskError, type ZafClient } from './lib/zaf-client';
+
+const loadUi = () => import(/* webpackChunkName: "ui" */ './ui');
 
 function main(): void {
   const container = document.getElementById('root');
   if (!container) throw new Error('assets/iframe.html has no #root element');
-  const root = createRoot(container);
+  const ui = loadUi();
 
   let client: ZafClient;
   try {
     client = initZafClient();
   } catch (error) {
     if (!(error instanceof NotInZendeskError)) throw error;
-    root.render(
-      <ThemeProvider theme={DEFAULT_THEME}>
-        <Alert type="info">
-          <Alert.Paragraph>{createI18n(navigator.language).t('app.notInZendesk')}</Alert.Paragraph>
-        </Alert>
-      </ThemeProvider>,
-    );
+    void ui.then(({ renderNotInZendesk }) => renderNotInZendesk(container));
     return;
   }
 
-  client.on('app.registered', () => {
-    root.render(
-      <ClientProvider client={client}>
-        <App />
-      </ClientProvider>,
-    );
-  });
+  // Resolves after app.registered (ZAF queues the calls until then); its failure is shown by App.
+  startBoot(client).catch(() => undefined);
+  const registered = new Promise<void>((resolve) => client.on('app.registered', () => resolve()));
+  void Promise.all([ui, registered]).then(([{ renderApp }]) => renderApp(container, client));
 }
 
 main();

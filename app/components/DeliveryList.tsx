@@ -53,6 +53,18 @@ const StyledText = styled(SM)`
   overflow-wrap: anywhere;
 `;
 
+const StyledBadges = styled.span`
+  display: inline-flex;
+  align-items: center;
+  gap: ${(p) => p.theme.space.xxs};
+`;
+
+/** The customer's reaction: the emoji itself, named for screen readers ("Customer reacted 👍"). */
+const StyledReaction = styled.span`
+  font-size: ${(p) => p.theme.fontSizes.md};
+  line-height: 1;
+`;
+
 const StyledFailure = styled(SM)`
   color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.danger' })};
 `;
@@ -76,9 +88,16 @@ export function DeliveryList({ messages, nowMs }: IDeliveryListProps) {
                   {message.direction === 'inbound' ? t('delivery.inbound') : t('delivery.outbound')} ·{' '}
                   <time dateTime={message.at}>{formatMoment(i18n, new Date(message.at), nowMs)}</time>
                 </StyledSubtle>
-                <Tag hue={HUES[message.state] ?? 'grey'} size="small">
-                  <span>{t(`delivery.state.${message.state}`)}</span>
-                </Tag>
+                <StyledBadges>
+                  {message.direction === 'outbound' && message.reaction && (
+                    <StyledReaction role="img" aria-label={t('delivery.reaction', { emoji: message.reaction })} title={t('delivery.reaction', { emoji: message.reaction })}>
+                      {message.reaction}
+                    </StyledReaction>
+                  )}
+                  <Tag hue={HUES[message.state] ?? 'grey'} size="small">
+                    <span>{t(`delivery.state.${message.state}`)}</span>
+                  </Tag>
+                </StyledBadges>
               </StyledMeta>
               {message.template && <StyledSubtle tag="div">{t('delivery.template', { name: message.template.name })}</StyledSubtle>}
               <StyledText tag="div">{message.text ?? t('delivery.noText', { type: message.type })}</StyledText>

@@ -5,7 +5,7 @@ import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Input, Select } from '@zendeskgarden/react-forms';
 import { Tag } from '@zendeskgarden/react-tags';
 import { SM } from '@zendeskgarden/react-typography';
-import type { Template } from '../lib/bridge-client';
+import type { Template } from '../lib/bridge-templates';
 import { blockedReason, CATEGORIES, type TemplateFilter } from '../lib/template-catalog';
 import type { I18n, TranslationKey } from '../lib/i18n';
 import { languageLabel } from '../lib/template-language';

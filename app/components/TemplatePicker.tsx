@@ -1,19 +1,17 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import styled from 'styled-components';
 import { getColor } from '@zendeskgarden/react-theming';
-import { Button } from '@zendeskgarden/react-buttons';
 import { Dots } from '@zendeskgarden/react-loaders';
-import { Alert } from '@zendeskgarden/react-notifications';
 import { MD, SM } from '@zendeskgarden/react-typography';
-import type { Contact, Template } from '../lib/bridge-client';
-import { filterTemplates, isSendable, languagesOf, type TemplateFilter } from '../lib/template-catalog';
-import { defaultLanguage } from '../lib/template-language';
+import type { Contact } from '../lib/bridge-client';
 import { useI18n } from '../hooks/useI18n';
-import { useTemplates } from '../hooks/useTemplates';
-import { useTicketFacts } from '../hooks/useTicketFacts';
-import { BridgeErrorNotice } from './BridgeErrorNotice';
-import { TemplateForm } from './TemplateForm';
-import { TemplateList } from './TemplateList';
+
+/**
+ * The picker's code (list, form, preview, Garden forms and dropdowns, zod) is a separate chunk
+ * (dist/assets/picker.js), fetched when the picker first renders, i.e. with the window clock
+ * already on screen: the clock never waits for it (issue 4, "Size and speed").
+ */
+const AvailablePicker = lazy(() => import(/* webpackChunkName: "picker" */ './AvailablePicker'));
 
 /**
  * Why nothing can be sent from this ticket, when the picker cannot even list templates:
@@ -66,89 +64,19 @@ export function TemplatePicker({ ticketId, contact, unavailable, onSent }: ITemp
   return (
     <StyledPicker aria-labelledby={TITLE_ID}>
       {title}
-      <AvailablePicker ticketId={ticketId} contact={contact} onSent={onSent} />
+      <Suspense fallback={<PickerLoading />}>
+        <AvailablePicker ticketId={ticketId} contact={contact} onSent={onSent} />
+      </Suspense>
     </StyledPicker>
   );
 }
 
-function AvailablePicker({ ticketId, contact, onSent }: { ticketId: number; contact: Contact; onSent?: () => void }) {
-  const { t, locale } = useI18n();
-  const facts = useTicketFacts();
-  const { state, reload, sync, isSyncing } = useTemplates(locale, true);
-  const [filter, setFilter] = useState<Omit<TemplateFilter, 'language'> & { language: string | null | undefined }>({ query: '', language: undefined, category: null });
-  const [chosen, setChosen] = useState<Template | null>(null);
-  const [returnedFrom, setReturnedFrom] = useState<string | null>(null);
-
-  const templates = state.status === 'ready' ? state.list.templates : [];
-  const languages = useMemo(() => languagesOf(templates), [templates]);
-  // Until the agent picks a language: the customer's, else the agent's (null: all languages).
-  const language = filter.language === undefined ? defaultLanguage(languages, [contact.language, facts.agentLocale ?? locale]) : filter.language;
-  const { query, category } = filter;
-  const effective: TemplateFilter = useMemo(() => ({ query, language, category }), [query, language, category]);
-  const shown = useMemo(() => filterTemplates(templates, effective), [templates, effective]);
-
-  if (state.status === 'loading') {
-    return (
-      <StyledLoading role="status" aria-live="polite">
-        <Dots aria-hidden />
-        <SM tag="span">{t('picker.loading')}</SM>
-      </StyledLoading>
-    );
-  }
-  if (state.status === 'error') return <BridgeErrorNotice error={state.error} onRetry={() => void reload()} />;
-
-  const { list } = state;
-  if (templates.length === 0) {
-    return (
-      <Alert type="info" role="status">
-        <Alert.Title>{t('picker.empty.title')}</Alert.Title>
-        <Alert.Paragraph>
-          {!list.syncConfigured ? t('picker.empty.notConfigured') : list.lastSyncError ? t('picker.empty.syncError', { message: list.lastSyncError }) : t('picker.empty.body')}
-        </Alert.Paragraph>
-        {list.syncConfigured && (
-          <Button size="small" onClick={() => void sync()} disabled={isSyncing}>
-            {isSyncing ? t('picker.syncing') : t('picker.sync')}
-          </Button>
-        )}
-      </Alert>
-    );
-  }
-
-  if (chosen) {
-    return (
-      <TemplateForm
-        key={chosen.id}
-        template={chosen}
-        ticketId={ticketId}
-        contact={contact}
-        facts={facts}
-        onSent={() => onSent?.()}
-        onBack={() => {
-          setReturnedFrom(chosen.id);
-          setChosen(null);
-        }}
-      />
-    );
-  }
-
-  const noneSendable = !templates.some(isSendable);
+function PickerLoading() {
+  const { t } = useI18n();
   return (
-    <>
-      {noneSendable && (
-        <Alert type="warning" role="note">
-          <Alert.Title>{t('picker.noneSendable.title')}</Alert.Title>
-          <Alert.Paragraph>{t('picker.noneSendable.body')}</Alert.Paragraph>
-        </Alert>
-      )}
-      <TemplateList
-        templates={templates}
-        shown={shown}
-        languages={languages}
-        filter={effective}
-        onFilterChange={setFilter}
-        onChoose={setChosen}
-        focusId={returnedFrom}
-      />
-    </>
+    <StyledLoading role="status" aria-live="polite">
+      <Dots aria-hidden />
+      <SM tag="span">{t('picker.loading')}</SM>
+    </StyledLoading>
   );
 }

@@ -1,7 +1,7 @@
 import styled from 'styled-components';
 import { getColor } from '@zendeskgarden/react-theming';
 import { SM } from '@zendeskgarden/react-typography';
-import type { LocationValue, RenderedTemplate } from '../lib/bridge-client';
+import type { LocationValue, RenderedTemplate } from '../lib/bridge-templates';
 import type { TranslationKey } from '../lib/i18n';
 import { intlLocale } from '../lib/format';
 import { useI18n } from '../hooks/useI18n';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import styled from 'styled-components';
 import { Button } from '@zendeskgarden/react-buttons';
 import { Field, Fieldset, Input } from '@zendeskgarden/react-forms';
-import type { LocationValue, MediaValue, TemplateValue, TemplateVariable } from '../lib/bridge-client';
+import type { LocationValue, MediaValue, TemplateValue, TemplateVariable } from '../lib/bridge-templates';
 import type { I18n } from '../lib/i18n';
 import { useI18n } from '../hooks/useI18n';
 

@@ -1,51 +1,93 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { BridgeError, createBridgeClient, toBridgeError, type Conversation } from '../lib/bridge-client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { BridgeError, fetchConversation, toBridgeError, type Conversation } from '../lib/bridge-client';
+import { nextPollDelay, takeEarlyConversation } from '../lib/conversation-polling';
 import { useClient } from './useClient';
 
 /** Ticket events after which the conversation is read again (new comment, new requester…). */
 export const REFRESH_EVENTS = ['ticket.submit.done', 'ticket.updated', 'ticket.requester.id.changed'];
-/** Delivery states change without the ticket changing: read them again this often. */
-export const POLL_MS = 60_000;
 
 export type ConversationState =
   | { status: 'loading' }
-  | { status: 'ready'; conversation: Conversation; clockOffsetMs: number }
+  | {
+      status: 'ready';
+      conversation: Conversation;
+      clockOffsetMs: number;
+      /** When (browser clock, ms) the conversation on screen was read. */
+      updatedAt: number;
+      /** The last background refresh failed: the conversation on screen is from `updatedAt`. */
+      refreshError: BridgeError | null;
+    }
   | { status: 'error'; error: BridgeError };
 
 export interface ConversationOptions { closingSoonMinutes: number; locale: string }
 
+/**
+ * The ticket's conversation, kept fresh: read on open, after ticket events, and by polling
+ * (fast while a recent outbound message is still on its way, slow otherwise; see
+ * lib/conversation-polling.ts), paused while the sidebar is hidden and read again on return.
+ * Only the first read shows the loading and error states; a failed refresh keeps the last
+ * conversation on screen (and whatever the agent typed in the picker) with `refreshError`.
+ */
 export function useConversation(ticketId: number, { closingSoonMinutes, locale }: ConversationOptions) {
   const client = useClient();
-  const bridge = useMemo(() => createBridgeClient(client), [client]);
   const [state, setState] = useState<ConversationState>({ status: 'loading' });
   const latest = useRef(0);
+  const current = useRef<ConversationState>(state);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const isActive = useRef(true);
 
   const load = useCallback(async () => {
     const call = ++latest.current;
+    if (timer.current !== null) clearTimeout(timer.current);
+    timer.current = null;
+    let next: ConversationState;
     try {
-      const conversation = await bridge.getConversation(ticketId, { closingSoonMinutes, locale });
+      // The first read was usually started during the boot, in parallel with the first render.
+      const query = { closingSoonMinutes, locale };
+      const conversation = await (takeEarlyConversation(client, ticketId, query) ?? fetchConversation(client, ticketId, query));
       const serverNow = Date.parse(conversation.now);
-      if (call === latest.current) {
-        setState({ status: 'ready', conversation, clockOffsetMs: Number.isNaN(serverNow) ? 0 : serverNow - Date.now() });
-      }
+      next = { status: 'ready', conversation, clockOffsetMs: Number.isNaN(serverNow) ? 0 : serverNow - Date.now(), updatedAt: Date.now(), refreshError: null };
     } catch (failure) {
-      if (call === latest.current) setState({ status: 'error', error: toBridgeError(failure) });
+      const error = toBridgeError(failure);
+      const previous = current.current;
+      // A ticket that stopped being a WhatsApp conversation is an answer, not a failed refresh.
+      next = previous.status === 'ready' && error.kind !== 'not_whatsapp' ? { ...previous, refreshError: error } : { status: 'error', error };
     }
-  }, [bridge, ticketId, closingSoonMinutes, locale]);
+    if (call !== latest.current) return;
+    current.current = next;
+    setState(next);
+    if (isActive.current && !isHidden()) {
+      timer.current = setTimeout(() => void load(), nextPollDelay(next));
+    }
+  }, [client, ticketId, closingSoonMinutes, locale]);
 
   const reload = useCallback(() => {
-    setState({ status: 'loading' });
+    current.current = { status: 'loading' };
+    setState(current.current);
     void load();
   }, [load]);
 
   useEffect(() => {
+    isActive.current = true;
     void load();
     const refresh = () => void load();
+    const onVisibility = () => {
+      if (isHidden()) {
+        // Hidden (another ticket's tab, app panel collapsed): no polling until it is back.
+        if (timer.current !== null) clearTimeout(timer.current);
+        timer.current = null;
+      } else {
+        void load();
+      }
+    };
     for (const event of REFRESH_EVENTS) client.on(event, refresh);
-    const timer = setInterval(refresh, POLL_MS);
+    document.addEventListener('visibilitychange', onVisibility);
     return () => {
+      isActive.current = false;
       latest.current++;
-      clearInterval(timer);
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+      document.removeEventListener('visibilitychange', onVisibility);
       for (const event of REFRESH_EVENTS) client.off(event, refresh);
     };
   }, [client, load]);
@@ -55,3 +97,8 @@ export function useConversation(ticketId: number, { closingSoonMinutes, locale }
 
   return { state, reload, refresh };
 }
+
+function isHidden(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toBridgeError, type BridgeError, type FieldError, type TemplateRef, type TemplateValues } from '../lib/bridge-client';
+import { toBridgeError, type BridgeError, type FieldError } from '../lib/bridge-client';
+import type { TemplateRef, TemplateValues } from '../lib/bridge-templates';
 import { useBridge } from './useBridge';
 
 /** Wait this long after the last keystroke before asking the bridge. */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { toBridgeError, type BridgeError, type TemplateList } from '../lib/bridge-client';
+import { toBridgeError, type BridgeError } from '../lib/bridge-client';
+import type { TemplateList } from '../lib/bridge-templates';
 import { useBridge } from './useBridge';
 
 export type TemplatesState = { status: 'loading' } | { status: 'ready'; list: TemplateList } | { status: 'error'; error: BridgeError };

@@ -2,8 +2,11 @@
  * The bridge's app API (docs/app-api.md), called only through `client.request` with
  * `secure: true`: Zendesk's proxy fills `{{setting.bridgeUrl}}` and `{{setting.bridgeApiKey}}`
  * server-side, so the key never reaches the agent's browser.
+ *
+ * This module is on the path to the window clock, so it holds only what the conversation needs
+ * (the request, the errors, the conversation's shape) and no zod: the template calls and their
+ * zod schemas live in `bridge-templates.ts`, which loads with the template picker's chunk.
  */
-import * as z from 'zod/v4-mini';
 import type { ZafClient, ZafResponse } from './zaf-client';
 
 export type WindowState = 'open' | 'closing' | 'closed';
@@ -12,8 +15,9 @@ export type MessageState = 'pending' | 'accepted' | 'sent' | 'delivered' | 'read
 export interface Contact {
   name: string | null;
   /**
-   * The customer's language as a WhatsApp code (`it`, `pt_BR`), when the bridge knows it. Not in
-   * docs/app-api.md yet: the template picker uses it as its default language filter when present.
+   * The customer's language as a WhatsApp code (`it`, `pt_BR`): the language of the latest
+   * template sent to them, else null (docs/app-api.md; absent from bridges before it). The
+   * template picker uses it as its default language filter.
    */
   language?: string | null;
   phone: string | null;
@@ -38,6 +42,8 @@ export interface ConversationMessage {
   state: MessageState;
   failureReason: string | null;
   template?: { name: string; language: string } | null;
+  /** Outbound only: the emoji of the customer's latest reaction to it, or null. */
+  reaction?: string | null;
 }
 
 export interface Conversation {
@@ -109,8 +115,14 @@ function header(response: Partial<ZafResponse>, name: string): string | undefine
   return key ? headers[key] : undefined;
 }
 
-/** Turns a rejected `client.request` (or an unexpected answer) into a `BridgeError`. */
-export function toBridgeError(failure: unknown): BridgeError {
+/** Reads the `fields` of a bridge error body (zod-checked, in bridge-templates.ts). */
+export type FieldErrorsParser = (fields: unknown) => FieldError[];
+
+/**
+ * Turns a rejected `client.request` (or an unexpected answer) into a `BridgeError`. Field-level
+ * errors only come from the template endpoints, whose client passes `parseFields`.
+ */
+export function toBridgeError(failure: unknown, parseFields?: FieldErrorsParser): BridgeError {
   if (failure instanceof BridgeError) return failure;
   const response = (typeof failure === 'object' && failure !== null ? failure : {}) as Partial<ZafResponse>;
   const status = typeof response.status === 'number' ? response.status : 0;
@@ -121,8 +133,7 @@ export function toBridgeError(failure: unknown): BridgeError {
     return new BridgeError('unreachable', status, `No answer from the bridge (HTTP ${status || 'none'})`);
   }
   const { code, message, requestId = null } = body.error;
-  const parsedFields = z.safeParse(fieldErrorsSchema, body.error.fields ?? []);
-  const fields = parsedFields.success ? parsedFields.data : [];
+  const fields = parseFields ? parseFields(body.error.fields ?? []) : [];
   if (status === 401) return new BridgeError('invalid_key', status, message, code, requestId);
   if (status === 503 && code === 'api_key_not_configured') return new BridgeError('not_configured', status, message, code, requestId);
   if (status === 404 && code === 'not_whatsapp_ticket') return new BridgeError('not_whatsapp', status, message, code, requestId);
@@ -133,134 +144,13 @@ export function toBridgeError(failure: unknown): BridgeError {
   return new BridgeError('server', status, message, code, requestId, null, fields);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Templates (docs/app-api.md, "GET /api/v1/templates", "preview", "send"): the answers are
-// checked with zod, so a bridge of another version fails here with a clear message instead of
-// deep inside a component.
-// ---------------------------------------------------------------------------------------------
+export type Query = Record<string, string | number | undefined>;
 
-const fieldErrorsSchema = z.array(z.object({ field: z.string(), code: z.string(), message: z.string() }));
+/** One call of the app API through Zendesk's proxy: resolves with the JSON body of a 2xx answer. */
+export type BridgeCall = (type: 'GET' | 'POST', path: string, query: Query, data?: unknown) => Promise<unknown>;
 
-const mediaValueSchema = z.object({
-  link: z.optional(z.string()),
-  id: z.optional(z.string()),
-  filename: z.optional(z.string()),
-  mimeType: z.optional(z.string()),
-  size: z.optional(z.number()),
-});
-
-const locationValueSchema = z.object({
-  latitude: z.number(),
-  longitude: z.number(),
-  name: z.optional(z.string()),
-  address: z.optional(z.string()),
-});
-
-const variableSchema = z.object({
-  key: z.string(),
-  where: z.enum(['header', 'body', 'button']),
-  kind: z.string(),
-  name: z.nullable(z.string()),
-  position: z.number(),
-  button: z.optional(z.object({ index: z.number(), type: z.string(), text: z.string() })),
-  example: z.nullable(z.string()),
-});
-
-const renderedSchema = z.object({
-  header: z.nullable(z.object({ format: z.string(), text: z.nullable(z.string()), media: z.nullable(mediaValueSchema), location: z.optional(z.nullable(locationValueSchema)) })),
-  body: z.string(),
-  footer: z.nullable(z.string()),
-  buttons: z.array(z.object({ type: z.string(), text: z.string(), url: z.optional(z.string()), phoneNumber: z.optional(z.string()), code: z.optional(z.string()) })),
-});
-
-/** Meta's components as synced: only what the local preview reads is required. */
-const componentSchema = z.looseObject({
-  type: z.string(),
-  format: z.optional(z.string()),
-  text: z.optional(z.string()),
-  buttons: z.optional(z.array(z.looseObject({ type: z.string(), text: z.optional(z.string()), url: z.optional(z.string()), phone_number: z.optional(z.string()) }))),
-});
-
-const templateSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  language: z.string(),
-  category: z.string(),
-  status: z.string(),
-  canSend: z.boolean(),
-  quality: z.optional(z.nullable(z.string())),
-  rejectedReason: z.optional(z.nullable(z.string())),
-  parameterFormat: z.optional(z.string()),
-  text: z.string(),
-  variables: z.array(variableSchema),
-  preview: z.optional(z.nullable(renderedSchema)),
-  components: z.array(componentSchema),
-});
-
-const templateListSchema = z.object({
-  templates: z.array(templateSchema),
-  syncedAt: z.nullable(z.string()),
-  syncConfigured: z.boolean(),
-  lastSyncError: z.optional(z.nullable(z.string())),
-});
-
-const previewSchema = z.object({
-  valid: z.boolean(),
-  errors: fieldErrorsSchema,
-  rendered: z.nullable(renderedSchema),
-});
-
-const sendResultSchema = z.object({
-  id: z.string(),
-  messageId: z.nullable(z.string()),
-  status: z.string(),
-  ticketComment: z.optional(z.string()),
-  rendered: z.optional(z.string()),
-  replayed: z.optional(z.boolean()),
-});
-
-const syncResultSchema = z.looseObject({ fetched: z.number(), syncedAt: z.string() });
-
-export type MediaValue = z.infer<typeof mediaValueSchema>;
-export type LocationValue = z.infer<typeof locationValueSchema>;
-export type TemplateValue = string | MediaValue | LocationValue;
-export type TemplateValues = Record<string, TemplateValue>;
-export type TemplateVariable = z.infer<typeof variableSchema>;
-export type RenderedTemplate = z.infer<typeof renderedSchema>;
-export type TemplateComponent = z.infer<typeof componentSchema>;
-export type Template = z.infer<typeof templateSchema>;
-export type TemplateList = z.infer<typeof templateListSchema>;
-export type TemplatePreview = z.infer<typeof previewSchema>;
-export type TemplateSendResult = z.infer<typeof sendResultSchema>;
-
-export interface TemplateRef { name: string; language: string; values: TemplateValues }
-export interface TemplateSend extends TemplateRef { idempotencyKey: string; agentId?: number }
-
-export interface ConversationQuery { closingSoonMinutes?: number; limit?: number; locale?: string }
-
-export interface BridgeClient {
-  getConversation(ticketId: number, query?: ConversationQuery): Promise<Conversation>;
-  /** Every template the bridge knows, every status (`canSend` says which can be sent). */
-  listTemplates(locale?: string): Promise<TemplateList>;
-  /** Reads the templates from Meta now (POST /templates/sync). */
-  syncTemplates(): Promise<void>;
-  /** Validates as a send would and renders; always resolves for a 200 (validity in the body). */
-  previewTemplate(ref: TemplateRef, locale?: string): Promise<TemplatePreview>;
-  /** Sends the template to the ticket's customer; a 422 rejects with `fields`. */
-  sendTemplate(ticketId: number, send: TemplateSend, locale?: string): Promise<TemplateSendResult>;
-}
-
-type Query = Record<string, string | number | undefined>;
-
-function checked<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
-  const result = z.safeParse(schema, body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new BridgeError('server', 200, `The bridge answered ${what} in an unexpected shape (${issue?.path.join('.') || 'body'}: ${issue?.message}). Update the bridge and the app to the same version.`);
-}
-
-export function createBridgeClient(client: ZafClient): BridgeClient {
-  async function call(type: 'GET' | 'POST', path: string, query: Query, data?: unknown): Promise<unknown> {
+export function createBridgeCall(client: ZafClient, parseFields?: FieldErrorsParser): BridgeCall {
+  return async (type, path, query, data) => {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
     const qs = search.toString();
@@ -276,28 +166,18 @@ export function createBridgeClient(client: ZafClient): BridgeClient {
         httpCompleteResponse: true,
       });
     } catch (failure) {
-      throw toBridgeError(failure);
+      throw toBridgeError(failure, parseFields);
     }
     const body = bodyOf(response);
-    if (response.status >= 400 || body === undefined) throw toBridgeError(response);
+    if (response.status >= 400 || body === undefined) throw toBridgeError(response, parseFields);
     return body;
-  }
-
-  return {
-    async getConversation(ticketId, { closingSoonMinutes, limit, locale } = {}) {
-      return (await call('GET', `/tickets/${encodeURIComponent(String(ticketId))}/conversation`, { closingSoonMinutes, limit, locale })) as Conversation;
-    },
-    async listTemplates(locale) {
-      return checked(templateListSchema, await call('GET', '/templates', { locale }), 'the template list');
-    },
-    async syncTemplates() {
-      checked(syncResultSchema, await call('POST', '/templates/sync', {}, {}), 'the template sync');
-    },
-    async previewTemplate(ref, locale) {
-      return checked(previewSchema, await call('POST', '/templates/preview', { locale }, ref), 'the template preview');
-    },
-    async sendTemplate(ticketId, send, locale) {
-      return checked(sendResultSchema, await call('POST', `/tickets/${encodeURIComponent(String(ticketId))}/templates`, { locale }, send), 'the template send');
-    },
   };
+}
+
+export interface ConversationQuery { closingSoonMinutes?: number; limit?: number; locale?: string }
+
+/** GET /api/v1/tickets/:ticketId/conversation. */
+export async function fetchConversation(client: ZafClient, ticketId: number, { closingSoonMinutes, limit, locale }: ConversationQuery = {}): Promise<Conversation> {
+  const call = createBridgeCall(client);
+  return (await call('GET', `/tickets/${encodeURIComponent(String(ticketId))}/conversation`, { closingSoonMinutes, limit, locale })) as Conversation;
 }

@@ -10,22 +10,13 @@ import es from '../translations/es.json';
 import it from '../translations/it.json';
 import ptBr from '../translations/pt-br.json';
 import zhCn from '../translations/zh-cn.json';
+import { DEFAULT_LOCALE, resolveLocale, SUPPORTED_LOCALES } from './locale';
 
 export type TranslationKey = keyof typeof en;
 export type Dictionary = Record<string, string>;
 
 export const DICTIONARIES: Record<string, Dictionary> = { en, it, es, 'pt-br': ptBr, 'zh-cn': zhCn };
-export const SUPPORTED_LOCALES = Object.keys(DICTIONARIES);
-export const DEFAULT_LOCALE = 'en';
-
-export function resolveLocale(requested: string | null | undefined): string {
-  const locale = (requested ?? '').trim().toLowerCase().replace(/_/g, '-');
-  if (!locale) return DEFAULT_LOCALE;
-  if (DICTIONARIES[locale]) return locale;
-  const language = locale.split('-')[0];
-  if (DICTIONARIES[language]) return language;
-  return SUPPORTED_LOCALES.find((candidate) => candidate.split('-')[0] === language) ?? DEFAULT_LOCALE;
-}
+export { DEFAULT_LOCALE, resolveLocale, SUPPORTED_LOCALES };
 
 export type Vars = Record<string, string | number>;
 

@@ -3,7 +3,7 @@
  * body, footer, buttons), filter by language and category, and the reason a template cannot be
  * sent, so the agent sees it before choosing rather than after.
  */
-import type { Template } from './bridge-client';
+import type { Template } from './bridge-templates';
 import type { TranslationKey } from './i18n';
 import { headerFormat } from './template-render';
 

@@ -4,7 +4,7 @@
  * value not given leaves its `{{…}}` visible. The bridge's preview call stays the authority on
  * validity; this only draws.
  */
-import type { LocationValue, MediaValue, RenderedTemplate, Template, TemplateComponent, TemplateValue, TemplateValues } from './bridge-client';
+import type { LocationValue, MediaValue, RenderedTemplate, Template, TemplateComponent, TemplateValue, TemplateValues } from './bridge-templates';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 

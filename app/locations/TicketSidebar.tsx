@@ -5,6 +5,7 @@ import { ContactCard } from '../components/ContactCard';
 import { DeliveryList } from '../components/DeliveryList';
 import { LoadingState } from '../components/LoadingState';
 import { NotWhatsApp } from '../components/NotWhatsApp';
+import { StaleNotice } from '../components/StaleNotice';
 import { TemplatePicker } from '../components/TemplatePicker';
 import { WindowClock } from '../components/WindowClock';
 import { useAutoResize } from '../hooks/useAutoResize';
@@ -12,6 +13,7 @@ import { useConversation } from '../hooks/useConversation';
 import { useI18n } from '../hooks/useI18n';
 import { useReplyGuard } from '../hooks/useReplyGuard';
 import type { AppSettings, ILocationProps } from './types';
+
 
 const StyledSidebar = styled.main`
   padding: ${(p) => p.theme.space.xs} 0;
@@ -38,9 +40,10 @@ function TicketConversation({ ticketId, settings }: { ticketId: number; settings
       </>
     );
   }
-  const { conversation, clockOffsetMs } = state;
+  const { conversation, clockOffsetMs, updatedAt, refreshError } = state;
   return (
     <>
+      {refreshError && <StaleNotice updatedAt={updatedAt} error={refreshError} />}
       <ContactCard contact={conversation.contact} />
       <WindowClock window={conversation.window} clockOffsetMs={clockOffsetMs} closingSoonMinutes={settings.closingSoonMinutes} />
       <DeliveryList messages={conversation.messages} nowMs={Date.parse(conversation.now)} />

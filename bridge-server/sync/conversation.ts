@@ -40,7 +40,18 @@ export interface ConversationMessage {
 
 export interface Conversation {
   ticketId: number;
-  contact: { name: string | null; phone: string | null; businessScopedUserId: string | null; display: string };
+  contact: {
+    name: string | null;
+    phone: string | null;
+    businessScopedUserId: string | null;
+    display: string;
+    /**
+     * The customer's language as a WhatsApp code (`it`, `pt_BR`): the language of the latest
+     * template sent to them (the best evidence the bridge has: an agent chose it for this
+     * customer), else null. The template picker uses it as its default language filter.
+     */
+    language: string | null;
+  };
   window: ConversationWindow;
   messages: ConversationMessage[];
 }
@@ -162,10 +173,27 @@ export async function loadConversation(db: Store, ticketId: number, opts: { now:
   const phone = customer.wa_id ? `+${customer.wa_id}` : null;
   return {
     ticketId,
-    contact: { name: customer.profile_name, phone, businessScopedUserId: customer.bsuid, display: phone ?? customer.bsuid ?? '?' },
+    contact: { name: customer.profile_name, phone, businessScopedUserId: customer.bsuid, display: phone ?? customer.bsuid ?? '?', language: await languageOf(db, customer.id) },
     window: windowOf(customer.last_inbound_ts !== null ? Number(customer.last_inbound_ts) : null, opts.now, opts.closingSoonMinutes),
     messages: messages.slice(0, opts.limit).map(({ sortKey: _sortKey, ...m }) => m),
   };
+}
+
+/**
+ * The language of the latest template sent to the customer, on any of their tickets (index
+ * `template_sends_customer`). A send Meta refused does not count: nothing reached the customer.
+ */
+async function languageOf(db: Store, customerId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('template_sends')
+    .select(['language'])
+    .where('customer_id', '=', customerId)
+    .where('state', '!=', 'failed')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.language ?? null;
 }
 
 /**

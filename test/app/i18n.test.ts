@@ -24,6 +24,8 @@ describe('app i18n', () => {
 
   it('has a dictionary for every app locale, and no other', () => {
     expect([...SUPPORTED_LOCALES].sort()).toEqual([...APP_LOCALES].sort());
+    // app/lib/locale.ts lists them without loading the dictionaries (the boot): same list.
+    expect(Object.keys(DICTIONARIES).sort()).toEqual([...SUPPORTED_LOCALES].sort());
     const files = readdirSync(join(__dirname, '../../app/translations')).map((file) => file.replace(/\.json$/, ''));
     expect(files.sort()).toEqual([...APP_LOCALES].sort());
   });

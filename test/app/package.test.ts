@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { readPngSize } from '../../scripts/png';
 import { filesUnder, zipDirectory } from '../../scripts/zip-dist';
 
@@ -60,6 +61,23 @@ describe('the built app package', () => {
     expect(readFileSync(bundle, 'utf8')).toContain('app.registered');
   });
 
+  it('preloads the UI chunk from the iframe page, and every script is in assets/', () => {
+    const html = read('assets/iframe.html').toString();
+    const preloads = [...html.matchAll(/<link[^>]*rel="?preload"?[^>]*href="?([^" >]+)/g)].map((match) => match[1]);
+    expect(preloads).toEqual(['ui.js']);
+    for (const href of preloads) expect(existsSync(join(dist, 'assets', href))).toBe(true);
+    expect(filesUnder(dist).filter((name) => name.endsWith('.js')).sort()).toEqual(['assets/app.js', 'assets/picker.js', 'assets/ui.js']);
+  });
+
+  it('keeps all its JavaScript (entry and every chunk) within 150 KB gzipped, the entry small', () => {
+    const scripts = filesUnder(dist).filter((name) => name.endsWith('.js'));
+    const gzipped = Object.fromEntries(scripts.map((name) => [name, gzipSync(read(name), { level: 9 }).length]));
+    const total = Object.values(gzipped).reduce((sum, bytes) => sum + bytes, 0);
+    expect(total).toBeLessThanOrEqual(150 * 1000);
+    // The entry runs the boot while ui.js loads: it must stay a small fraction of the whole.
+    expect(gzipped['assets/app.js']).toBeLessThan(15 * 1000);
+  });
+
   it('declares parameters Zendesk accepts, the key as a secure text setting without default and with scopes', () => {
     for (const parameter of manifest.parameters) {
       expect(PARAMETER_TYPES).toContain(parameter.type);
@@ -94,7 +112,7 @@ describe('the built app package', () => {
   it('zips every file with the manifest at the root', () => {
     const zip = zipDirectory(dist);
     const names = filesUnder(dist);
-    expect(names).toEqual(expect.arrayContaining(['manifest.json', 'assets/iframe.html', 'assets/logo.png', 'translations/en.json']));
+    expect(names).toEqual(expect.arrayContaining(['manifest.json', 'assets/iframe.html', 'assets/logo.png', 'translations/en.json', 'assets/app.js', 'assets/ui.js', 'assets/picker.js']));
     for (const name of names) expect(zip.includes(Buffer.from(name))).toBe(true);
     expect(zip.readUInt32LE(zip.length - 22)).toBe(0x06054b50);
     expect(zip.readUInt16LE(zip.length - 12)).toBe(names.length);

@@ -62,7 +62,7 @@ describe('the app API', () => {
       const ticketId = await whatsappTicket(stack, clock);
       const open = await api(stack, 'GET', `/tickets/${ticketId}/conversation`);
       expect(open.status).toBe(200);
-      expect(open.body.contact).toEqual({ name: 'Giulia Rossi', phone: '+393331234567', businessScopedUserId: null, display: '+393331234567' });
+      expect(open.body.contact).toEqual({ name: 'Giulia Rossi', phone: '+393331234567', businessScopedUserId: null, display: '+393331234567', language: null });
       expect(open.body.window.state).toBe('open');
       expect(open.body.messages[0]).toMatchObject({ direction: 'inbound', type: 'text', text: 'Ciao, dov’è il mio ordine?', state: 'received' });
 
@@ -130,6 +130,31 @@ describe('the app API', () => {
       expect(missing.body.errors).toEqual([{ field: 'body.2', code: 'missing', message: 'Compila {{2}} nel messaggio.' }]);
       const language = await api(stack, 'POST', '/templates/preview', { name: 'order_update', language: 'de', values: {} });
       expect(language.body.errors[0]).toMatchObject({ field: 'language', code: 'language_not_available' });
+    });
+  });
+
+  describe('the customer\'s language (contact.language)', () => {
+    it('when no template was sent, then null; after sends, the language of the latest one', async () => {
+      const ticketId = await whatsappTicket(stack);
+      expect((await api(stack, 'GET', `/tickets/${ticketId}/conversation`)).body.contact).toMatchObject({ name: 'Giulia Rossi', language: null });
+
+      expect((await api(stack, 'POST', `/tickets/${ticketId}/templates`, { name: 'order_update', language: 'it', values: orderValues })).status).toBe(201);
+      expect((await api(stack, 'GET', `/tickets/${ticketId}/conversation`)).body.contact.language).toBe('it');
+
+      const values = { 'header.media': { link: 'https://cdn.example.com/clinic.jpg' }, 'body.customer_name': 'Giulia', 'body.date': '14 de mayo', 'body.time': '10:30' };
+      clock.advance(1000);
+      expect((await api(stack, 'POST', `/tickets/${ticketId}/templates`, { name: 'appointment_reminder', language: 'es', values })).status).toBe(201);
+      expect((await api(stack, 'GET', `/tickets/${ticketId}/conversation`)).body.contact.language).toBe('es');
+    });
+
+    it('when Meta refuses a send, then it is not evidence of the customer\'s language', async () => {
+      const ticketId = await whatsappTicket(stack);
+      expect((await api(stack, 'POST', `/tickets/${ticketId}/templates`, { name: 'order_update', language: 'it', values: orderValues })).status).toBe(201);
+      stack.whatsapp.faults.add({ method: 'POST', path: /\/messages$/, status: 400, body: { error: { message: 'policy', type: 'OAuthException', code: 132007, fbtrace_id: 'x' } }, times: 1 });
+      clock.advance(1000);
+      const values = { 'header.media': { link: 'https://cdn.example.com/clinic.jpg' }, 'body.customer_name': 'Giulia', 'body.date': '14 de mayo', 'body.time': '10:30' };
+      expect((await api(stack, 'POST', `/tickets/${ticketId}/templates`, { name: 'appointment_reminder', language: 'es', values })).status).toBe(422);
+      expect((await api(stack, 'GET', `/tickets/${ticketId}/conversation`)).body.contact.language).toBe('it');
     });
   });
 
