@@ -2,7 +2,8 @@
  * Keeps the `npm start` sandbox from one run to the next: the simulated Zendesk account, the
  * simulated WhatsApp number (customers, what was sent, media, templates) and the moved clock, as
  * JSON snapshots under one folder (./data/ for `npm start`). Files are written atomically (temp
- * file, then rename) a moment after the data stops changing and at shutdown; at start they are
+ * file, then rename) within one interval (250 ms) of a change and at shutdown, so a crash loses
+ * little; data-check.ts catches the rest (a store ahead of the account). At start they are
  * validated with zod, and a file that cannot be read is moved aside with a log line saying so:
  * the sandbox then starts without it instead of refusing to start.
  *
@@ -14,9 +15,11 @@ import { z } from 'zod';
 import { AdjustableClock, type Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { WhatsAppSandbox } from './whatsapp';
-import { restoreWhatsApp, snapshotWhatsApp, whatsappChangeMark, whatsappSnapshotSchema } from './whatsapp/state';
+import { restoreWhatsApp, snapshotWhatsApp, whatsappSnapshotSchema } from './whatsapp/snapshot';
+import { whatsappChangeMark } from './whatsapp/state';
 import type { ZendeskSandbox } from './zendesk';
-import { restoreState, snapshotState, zendeskChangeMark, zendeskSnapshotSchema } from './zendesk/state';
+import { restoreState, snapshotState, zendeskSnapshotSchema } from './zendesk/snapshot';
+import { zendeskChangeMark } from './zendesk/state';
 
 export const SNAPSHOT_FILES = {
   zendesk: 'sandbox-zendesk.json',
@@ -27,7 +30,7 @@ export const SNAPSHOT_FILES = {
 export interface PersistenceOptions {
   /** Folder of the snapshot files (created when missing). */
   dir: string;
-  /** How often to look for changes, in ms (default 500); a change is saved once it has settled. */
+  /** How often to look for changes, in ms (default 250); a change is saved at the next look. */
   intervalMs?: number;
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
@@ -109,8 +112,6 @@ export class SandboxPersistence {
   private readonly log: Log | undefined;
   private timer: NodeJS.Timeout | undefined;
   private savedMark: string | undefined;
-  private seenMark: string | undefined;
-  private dirtySince: number | undefined;
   private forced = 0;
   private unsubscribeClock: (() => void) | undefined;
 
@@ -119,7 +120,7 @@ export class SandboxPersistence {
     options: PersistenceOptions,
   ) {
     this.dir = options.dir;
-    this.intervalMs = options.intervalMs ?? 500;
+    this.intervalMs = options.intervalMs ?? 250;
     this.log = options.logger;
   }
 
@@ -141,7 +142,8 @@ export class SandboxPersistence {
   /** Starts saving changes (and the clock's moves, at once). */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    // The store commits at once; the account follows at the next look, not once changes settle.
+    this.timer = setInterval(() => this.saveIfChanged(), this.intervalMs);
     this.timer.unref();
     const { clock } = this.parts;
     if (clock instanceof AdjustableClock) {
@@ -161,7 +163,11 @@ export class SandboxPersistence {
     writeJsonAtomic(this.file('zendesk'), snapshotState(zendesk.state));
     writeJsonAtomic(this.file('whatsapp'), snapshotWhatsApp({ state: whatsapp.state, outbox: whatsapp.outbox, templates: whatsapp.templates }));
     this.savedMark = mark;
-    this.dirtySince = undefined;
+  }
+
+  /** Writes both snapshots if anything changed since the last save (e.g. on a signal or at exit); never throws. */
+  saveIfChanged(): void {
+    if (this.mark() !== this.savedMark) this.safely(() => this.flush());
   }
 
   /** Stops watching and saves what is left. */
@@ -175,17 +181,6 @@ export class SandboxPersistence {
   private mark(): string {
     const { zendesk, whatsapp } = this.parts;
     return `${zendeskChangeMark(zendesk.state)}|${whatsappChangeMark(whatsapp, whatsapp.stats.requests)}|${this.forced}`;
-  }
-
-  /** Saves once the data has stopped changing for one interval, or after 3 s of steady change. */
-  private tick(): void {
-    const mark = this.mark();
-    if (mark === this.savedMark) return;
-    const now = Date.now();
-    this.dirtySince ??= now;
-    const settled = mark === this.seenMark;
-    this.seenMark = mark;
-    if (settled || now - this.dirtySince > 3000) this.safely(() => this.flush());
   }
 
   private safely(write: () => void): void {

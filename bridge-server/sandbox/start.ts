@@ -4,14 +4,14 @@
  * under ./data/ (the bridge's store and the simulators' snapshots), so a second `npm start`
  * continues where the first one stopped.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { AdjustableClock } from '../lib/clock';
 import { createLogger, type Logger } from '../lib/logger';
 import type { BridgeOptions } from '../bridge';
 import { createSandboxConsole, type SandboxConsole } from './console';
 import { sendAsCustomer } from './console/phone';
-import { loadClockOffset, SNAPSHOT_FILES } from './persistence';
+import { prepareSandboxData, type DataDecision } from './data-check';
+import { loadClockOffset } from './persistence';
 import { startStack, type Stack } from './stack';
 
 export const SANDBOX_DATA_DIR = './data';
@@ -28,6 +28,8 @@ export interface LaunchSandboxOptions {
   logger: Logger;
   /** Extra bridge options (the browser test shortens the workers' intervals). */
   bridge?: Omit<BridgeOptions, 'logger'>;
+  /** Build the sidebar app for the console (default true; API tests pass false). */
+  buildSidebar?: boolean;
 }
 
 export interface RunningSandbox {
@@ -37,6 +39,8 @@ export interface RunningSandbox {
   consoleUrl: string;
   /** What to tell the user about the sample conversation (or the sandbox continued). */
   sample: string;
+  /** Whether ./data/ was continued or started afresh, and why. */
+  data: DataDecision;
   close(): Promise<void>;
 }
 
@@ -45,16 +49,11 @@ export interface RunningSandbox {
  * share one clock, the Zendesk webhook is set up, and a fresh sandbox gets Giulia's first
  * message. The end-to-end browser test starts it exactly this way.
  */
-export async function launchSandbox({ dataDir, port, consolePort, logger, bridge }: LaunchSandboxOptions): Promise<RunningSandbox> {
+export async function launchSandbox({ dataDir, port, consolePort, logger, bridge, buildSidebar }: LaunchSandboxOptions): Promise<RunningSandbox> {
   const dbFile = path.join(dataDir, SANDBOX_DB);
-  // A new sandbox (no saved Zendesk account): the bridge's store must start fresh with it, or
-  // the ids it remembers would point at tickets that do not exist; so must the moved clock.
-  const fresh = !fs.existsSync(path.join(dataDir, SNAPSHOT_FILES.zendesk));
-  if (fresh) {
-    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${dbFile}${suffix}`, { force: true });
-    fs.rmSync(path.join(dataDir, SNAPSHOT_FILES.clock), { force: true });
-  }
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The store is kept only with the account it belongs to (after loading, not before: a corrupt
+  // or stale account means a fresh store too), so no customer is threaded onto another's ticket.
+  const decision = prepareSandboxData({ dataDir, dbFile, logger });
   const clock = new AdjustableClock(loadClockOffset(dataDir, logger));
   const stack = await startStack({
     databaseUrl: `sqlite:${dbFile}`,
@@ -65,17 +64,17 @@ export async function launchSandbox({ dataDir, port, consolePort, logger, bridge
   });
   // The Zendesk webhook and trigger, as `npm run bridge -- setup` creates them, so agent replies flow.
   await stack.setupZendesk();
-  const consoleServer = createSandboxConsole({ stack, clock, logger });
+  const consoleServer = createSandboxConsole({ stack, clock, logger, buildSidebar });
   const consoleUrl = await consoleServer.listen(consolePort);
 
-  let sample = '';
+  let sample = decision.outcome === 'fresh-after-mismatch' ? `  The saved sandbox was set aside (${decision.reason}); see ${decision.movedTo}.\n` : '';
   if (!stack.restored.zendesk) {
     // A first customer message, so the loop is visible at once.
     const phone = { whatsapp: stack.whatsapp, zendesk: stack.zendesk, clock, webhookUrl: () => stack.webhookUrl, changed: () => stack.persistence?.markChanged() };
     if (!stack.whatsapp.state.customers.has(GIULIA.waId)) stack.whatsapp.state.customers.set(GIULIA.waId, { ...GIULIA, createdAt: clock.now() });
     await sendAsCustomer(phone, GIULIA.waId, { type: 'text', text: 'Ciao! Il mio ordine #1042 non è ancora arrivato 📦' });
     const ticket = await waitForFirstTicket(stack.zendesk.state.tickets);
-    sample = ticket
+    sample += ticket
       ? `  A sample message from Giulia (+39 333 123 4567) is already on simulated Zendesk ticket #${ticket.id}: "${ticket.subject}".`
       : '  The sample message from Giulia has not reached the simulated Zendesk yet: check the logs above.';
   } else {
@@ -89,6 +88,7 @@ export async function launchSandbox({ dataDir, port, consolePort, logger, bridge
     console: consoleServer,
     consoleUrl,
     sample,
+    data: decision,
     async close() {
       await consoleServer.close();
       await stack.close(); // saves the simulators' snapshots
@@ -130,11 +130,13 @@ export async function startSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stack.persistence?.saveIfChanged(); // first, in case closing the bridge takes long or hangs
     await sandbox.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop());
+  // Any other way out (an uncaught error): the write is synchronous, so it still happens.
+  process.once('exit', () => stack.persistence?.saveIfChanged());
 }
 
 async function waitForFirstTicket<T extends { id: number; subject: string | null }>(tickets: Map<number, T>, timeoutMs = 5000): Promise<T | null> {

@@ -225,6 +225,50 @@ export class SidebarHarness {
   }
 }
 
+/** What a browser test file works with: its harness, and the sidebar the running test opened. */
+export interface SidebarSession {
+  readonly harness: SidebarHarness;
+  /** The sidebar the running test opened (an error if it opened none). */
+  readonly sidebar: OpenSidebar;
+  /** Opens a sidebar for this test; it is closed after the test. */
+  open(scenario: SidebarScenario, size?: { width?: number; height?: number }): Promise<OpenSidebar>;
+}
+
+/**
+ * The setup every sidebar browser test file shares, called at the top of its `describe`: one
+ * harness (stack and Chromium) for the file, each test's sidebar closed after the test.
+ * `setupZendesk` also creates the Zendesk webhook and trigger, so agent replies reach the bridge.
+ */
+export function useSidebarHarness(options: { setupZendesk?: boolean } = {}): SidebarSession {
+  let harness: SidebarHarness | undefined;
+  let sidebar: OpenSidebar | undefined;
+  beforeAll(async () => {
+    harness = await SidebarHarness.start();
+    if (options.setupZendesk) await harness.stack.stack.setupZendesk();
+  }, 300_000);
+  afterEach(async () => {
+    await sidebar?.close();
+    sidebar = undefined;
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return {
+    get harness() {
+      if (!harness) throw new Error('The sidebar harness is not started: use the session inside a test.');
+      return harness;
+    },
+    get sidebar() {
+      if (!sidebar) throw new Error('No sidebar is open in this test: call open() first.');
+      return sidebar;
+    },
+    async open(scenario, size) {
+      sidebar = await this.harness.open(scenario, size);
+      return sidebar;
+    },
+  };
+}
+
 function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));

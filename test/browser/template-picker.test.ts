@@ -6,29 +6,16 @@
  */
 import type { Locator } from 'playwright-core';
 import type { SentMessage } from '../../bridge-server/sandbox/whatsapp/outbox';
-import { SidebarHarness, describedBy, focusedIn, tabTo, waitFor, type OpenSidebar } from './harness';
+import { useSidebarHarness, describedBy, focusedIn, tabTo, waitFor } from './harness';
 
 const HOUR = 3600_000;
 
 describe('the template picker in Zendesk (browser)', () => {
-  let harness: SidebarHarness;
-  let sidebar: OpenSidebar | undefined;
-
-  beforeAll(async () => {
-    harness = await SidebarHarness.start();
-    await harness.stack.stack.setupZendesk();
-  }, 300_000);
-  afterEach(async () => {
-    await sidebar?.close();
-    sidebar = undefined;
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const session = useSidebarHarness({ setupZendesk: true });
 
   /** The templates the simulated number sent to this customer. */
-  const templatesTo = (waId: string): SentMessage[] => harness.stack.whatsapp.outbox.sent.filter((m) => m.recipient === waId && m.type === 'template');
-  const picker = () => sidebar!.app.getByRole('region', { name: 'Send a template' });
+  const templatesTo = (waId: string): SentMessage[] => session.harness.stack.whatsapp.outbox.sent.filter((m) => m.recipient === waId && m.type === 'template');
+  const picker = () => session.sidebar.app.getByRole('region', { name: 'Send a template' });
   const templateButtons = () => picker().getByRole('list', { name: 'Templates' }).getByRole('button');
   const field = (name: string) => picker().getByRole('textbox', { name, exact: true });
   const count = () => picker().getByRole('status').filter({ hasText: /of \d+ templates/ });
@@ -36,8 +23,8 @@ describe('the template picker in Zendesk (browser)', () => {
   it('when the agent searches, filters by language, fills in the values and confirms, then the customer gets the template once', async () => {
     const waId = '393332220001';
     const NAME = 'Giulia Rossi';
-    const ticketId = await harness.whatsappTicket(waId, NAME, 'Il pacco non è arrivato', { ageMs: 2 * HOUR });
-    sidebar = await harness.open({ ticketId, requesterName: NAME });
+    const ticketId = await session.harness.whatsappTicket(waId, NAME, 'Il pacco non è arrivato', { ageMs: 2 * HOUR });
+    const sidebar = await session.open({ ticketId, requesterName: NAME });
     sidebar.page.context().setDefaultTimeout(10_000);
     await templateButtons().first().waitFor();
 
@@ -121,8 +108,8 @@ describe('the template picker in Zendesk (browser)', () => {
   it('with the keyboard only, the agent picks a template, fills it, cancels with Escape and sends with Enter', async () => {
     const waId = '393332220002';
     const NAME = 'Marco Bianchi';
-    const ticketId = await harness.whatsappTicket(waId, NAME, 'Dov’è il mio ordine?', { ageMs: 2 * HOUR });
-    sidebar = await harness.open({ ticketId, requesterName: NAME });
+    const ticketId = await session.harness.whatsappTicket(waId, NAME, 'Dov’è il mio ordine?', { ageMs: 2 * HOUR });
+    const sidebar = await session.open({ ticketId, requesterName: NAME });
     sidebar.page.context().setDefaultTimeout(10_000);
     const { page } = sidebar;
     await templateButtons().first().waitFor();

@@ -169,4 +169,35 @@ describe('the sandbox console', () => {
     expect(js.status).toBe(200);
     expect(await js.text()).toContain('Customer phone');
   }, 60_000);
+  it('when an attachment or a media file is HTML, SVG or XML, then the console makes it a download that cannot script; pictures still show inline', async () => {
+    const script = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>parent.alert(document.cookie)</script></svg>');
+    const files: Array<[string, string, Buffer]> = [
+      ['text/html; charset=utf-8', 'pagina.html', Buffer.from('<script>fetch("/api/customers")</script>')],
+      ['image/svg+xml', 'logo 标志.svg', script],
+      ['application/xml', 'data.xml', Buffer.from('<?xml version="1.0"?><x/>')],
+      ['text/plain\r\nX-Injected: 1', 'odd.txt', Buffer.from('hi')],
+    ];
+    const check = async (path: string, expectedType: string) => {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+      expect(res.headers.get('content-type')).toBe(expectedType);
+      expect(res.headers.get('x-injected')).toBeNull();
+      return res.headers.get('content-disposition') ?? '';
+    };
+    for (const [i, [type, name, data]] of files.entries()) {
+      const id = 7_000_000 + i;
+      stack.zendesk.state.attachments.set(id, { id, token: `t${i}`, file_name: name, content_type: type, size: data.length, data, created_at: new Date().toISOString() });
+      const mediaId = stack.whatsapp.addMedia(data, type, { fileName: name });
+      const expectedType = type.includes('\r') ? 'application/octet-stream' : type;
+      for (const path of [`/api/attachments/${id}`, `/api/media/${mediaId}`]) {
+        const disposition = await check(path, expectedType);
+        expect(disposition).toMatch(/^attachment; filename="/);
+        expect(disposition).toContain(`filename*=UTF-8''${encodeURIComponent(name)}`);
+      }
+    }
+    const pictureId = stack.whatsapp.addMedia(Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png', { fileName: 'foto.png' });
+    expect(await check(`/api/media/${pictureId}`, 'image/png')).toMatch(/^inline; filename="foto\.png"/);
+  });
 });

@@ -82,7 +82,8 @@ export function createSandboxConsole(options: SandboxConsoleOptions): SandboxCon
     settings.bridgeUrl = stack.bridgeUrl; // the bridge may have restarted on another port
     next();
   });
-  app.use(createZafHostRouter({ settings, secureSettings }));
+  // Secure settings go only to the bridge, as the manifest's domainWhitelist allows in Zendesk.
+  app.use(createZafHostRouter({ settings, secureSettings, domainWhitelist: () => [new URL(stack.bridgeUrl).hostname] }));
 
   app.get('/', (_req, res) => {
     res.type('html').set('Cache-Control', 'no-store').send(pageHtml());

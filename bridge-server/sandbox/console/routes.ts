@@ -6,6 +6,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { AdjustableClock } from '../../lib/clock';
 import type { Stack } from '../stack';
 import { ConsoleError } from './errors';
+import { sendStoredFile } from './file-response';
 import { chatOf, createCustomer, listCustomers, markRead, requireCustomer, sendAsCustomer, ticketsOf, type PhoneDeps } from './phone';
 import { agentCommentBody, clockAdvanceBody, customerMessageBody, newCustomerBody, ticketIdParam, ticketStatusBody, waIdParam } from './schemas';
 import { listTickets, ticketDetail } from './zendesk-view';
@@ -19,10 +20,6 @@ export interface ConsoleRouteDeps {
 
 export function clockView(clock: AdjustableClock) {
   return { now: new Date(clock.now()).toISOString(), offsetMs: clock.offset };
-}
-
-function contentDisposition(fileName: string): string {
-  return `inline; filename="${fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 export function consoleRoutes(deps: ConsoleRouteDeps): Router {
@@ -66,7 +63,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     const upload = stack.whatsapp.outbox.uploads.get(id);
     const file = media ? { bytes: media.bytes, mimeType: media.mimeType, fileName: media.fileName ?? id } : upload ? { bytes: upload.bytes, mimeType: upload.mimeType, fileName: upload.fileName } : null;
     if (!file) throw new ConsoleError(404, `No WhatsApp media has the id ${id}.`);
-    res.set({ 'Content-Type': file.mimeType, 'Content-Disposition': contentDisposition(file.fileName) }).send(file.bytes);
+    sendStoredFile(res, file);
   });
 
   // The simulated Zendesk ---------------------------------------------------------------------
@@ -92,7 +89,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     const id = ticketIdParam.parse(req.params.id);
     const attachment = stack.zendesk.state.attachments.get(id);
     if (!attachment) throw new ConsoleError(404, `The simulated Zendesk has no attachment ${id}.`);
-    res.set({ 'Content-Type': attachment.content_type, 'Content-Disposition': contentDisposition(attachment.file_name) }).send(attachment.data);
+    sendStoredFile(res, { bytes: attachment.data, mimeType: attachment.content_type, fileName: attachment.file_name });
   });
 
   router.use((req) => {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AdjustableClock } from '../../../bridge-server/lib/clock';
 import { createWhatsAppSandbox, SandboxTemplates } from '../../../bridge-server/sandbox/whatsapp';
-import { restoreWhatsApp, snapshotWhatsApp, whatsappSnapshotSchema } from '../../../bridge-server/sandbox/whatsapp/state';
+import { restoreWhatsApp, snapshotWhatsApp, whatsappSnapshotSchema } from '../../../bridge-server/sandbox/whatsapp/snapshot';
 
 const roundTrip = <T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown): T => schema.parse(JSON.parse(JSON.stringify(value)));
 const body = (text: string) => [{ type: 'BODY' as const, text }];

@@ -8,25 +8,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import styled from 'styled-components';
 import { api, type ChatEntry, type Customer, type Tick } from './api';
 import { useLoaded } from './use-live';
-import { Alert, Button, colors, Input, Label, List, Muted, Pane, PaneTitle, TextArea } from './styles';
-
-const Customers = styled(List)`
-  max-height: 150px;
-  border-bottom: 1px solid ${colors.zdBorder};
-  li button {
-    width: 100%;
-    text-align: start;
-    border: 0;
-    border-bottom: 1px solid #f0f0f0;
-    background: #fff;
-    padding: 6px 12px;
-    font: inherit;
-    cursor: pointer;
-  }
-  li button[aria-current='true'] {
-    background: #e7f8ee;
-  }
-`;
+import { Alert, Button, colors, Input, Label, Muted, PickList, Pane, PaneTitle, TextArea } from './styles';
 
 const Chat = styled.ol`
   list-style: none;
@@ -206,7 +188,7 @@ export function PhonePane({ revision, selected, onSelect }: { revision: number; 
   return (
     <Pane aria-label="Customer phone">
       <PaneTitle>📱 Customer phone</PaneTitle>
-      <Customers aria-label="Customers">
+      <PickList aria-label="Customers" $maxHeight={150} $current="#e7f8ee">
         {(customers.value?.customers ?? []).map((c) => (
           <li key={c.waId}>
             <button type="button" aria-current={c.waId === selected} onClick={() => onSelect(c.waId, c.ticketIds)}>
@@ -220,7 +202,7 @@ export function PhonePane({ revision, selected, onSelect }: { revision: number; 
             </button>
           </li>
         ))}
-      </Customers>
+      </PickList>
       <form
         aria-label="New customer"
         style={{ display: 'flex', flexWrap: 'wrap', gap: 6, padding: 8, alignItems: 'flex-end', borderBottom: `1px solid ${colors.zdBorder}` }}

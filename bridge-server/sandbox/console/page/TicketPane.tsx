@@ -9,25 +9,7 @@ import React, { useEffect, useState } from 'react';
 import styled from 'styled-components';
 import { api, type TicketDetail, type TicketSummary } from './api';
 import { useLoaded } from './use-live';
-import { Alert, Button, colors, Label, List, Muted, Pane, PaneTitle, TextArea } from './styles';
-
-const Tickets = styled(List)`
-  max-height: 160px;
-  border-bottom: 1px solid ${colors.zdBorder};
-  li button {
-    width: 100%;
-    text-align: start;
-    border: 0;
-    border-bottom: 1px solid #f0f0f0;
-    background: #fff;
-    padding: 6px 12px;
-    font: inherit;
-    cursor: pointer;
-  }
-  li button[aria-current='true'] {
-    background: #edf7ff;
-  }
-`;
+import { Alert, Button, colors, Label, Muted, PickList, Pane, PaneTitle, TextArea } from './styles';
 
 const Status = styled.span<{ $status: string }>`
   display: inline-block;
@@ -113,7 +95,7 @@ export function TicketPane({ revision, selected, onSelect, beforeSave, onDraft, 
   return (
     <Pane aria-label="Simulated Zendesk">
       <PaneTitle>🎫 Simulated Zendesk</PaneTitle>
-      <Tickets aria-label="Tickets">
+      <PickList aria-label="Tickets" $maxHeight={160} $current="#edf7ff">
         {(tickets.value?.tickets ?? []).map((t) => (
           <li key={t.id}>
             <button type="button" aria-current={t.id === selected} onClick={() => onSelect(t.id)}>
@@ -124,7 +106,7 @@ export function TicketPane({ revision, selected, onSelect, beforeSave, onDraft, 
           </li>
         ))}
         {tickets.value?.tickets.length === 0 && <li style={{ padding: 12 }}>No tickets yet: send a message from the phone.</li>}
-      </Tickets>
+      </PickList>
       {detail ? (
         <>
           <div style={{ padding: '6px 10px', borderBottom: `1px solid ${colors.zdBorder}` }}>

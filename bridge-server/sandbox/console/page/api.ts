@@ -18,7 +18,8 @@ export async function api<T>(path: string, init?: { method?: string; body?: unkn
   return json as T;
 }
 
-export type Tick = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+// The chat's shape is the server's own (phone.ts); a type-only import, erased from the page's bundle.
+export type { ChatEntry, Tick } from '../phone';
 
 export interface Customer {
   waId: string;
@@ -26,21 +27,6 @@ export interface Customer {
   createdAt: number;
   ticketIds: number[];
   lastMessage: { at: number; preview: string } | null;
-}
-
-export interface ChatEntry {
-  id: string;
-  direction: 'in' | 'out';
-  type: string;
-  at: number;
-  text: string | null;
-  caption: string | null;
-  media: { url: string; fileName: string; mimeType: string } | null;
-  location: { latitude: number; longitude: number; name?: string; address?: string } | null;
-  template: { name: string; language: string; header: { text: string | null; media: string | null } | null; body: string; footer: string | null; buttons: string[] } | null;
-  tick: Tick;
-  reaction: string | null;
-  error: string | null;
 }
 
 export interface TicketSummary {

@@ -104,6 +104,25 @@ export const List = styled.ul`
   overflow-y: auto;
 `;
 
+/** A pane's list to pick from (customers, tickets): full-width rows, the current one tinted. */
+export const PickList = styled(List)<{ $maxHeight: number; $current: string }>`
+  max-height: ${(p) => p.$maxHeight}px;
+  border-bottom: 1px solid ${colors.zdBorder};
+  li button {
+    width: 100%;
+    text-align: start;
+    border: 0;
+    border-bottom: 1px solid #f0f0f0;
+    background: #fff;
+    padding: 6px 12px;
+    font: inherit;
+    cursor: pointer;
+  }
+  li button[aria-current='true'] {
+    background: ${(p) => p.$current};
+  }
+`;
+
 export const Muted = styled.span`
   color: ${colors.muted};
   font-size: 12px;
