@@ -12,6 +12,7 @@
  * Found by name/title and compared field by field: running it twice changes nothing. With
  * `--dry-run` it only reads and says what it would do.
  */
+import { z } from 'zod';
 import type { Store } from '../store';
 import type { ZendeskClient } from '../zendesk/client';
 import { ZendeskError } from '../zendesk/errors';
@@ -213,10 +214,7 @@ async function setupNumberField(o: SetupOptions, steps: SetupStep[]): Promise<nu
       if (!(err instanceof ZendeskError && err.kind === 'not-found')) throw err;
     }
   }
-  if (!field) {
-    const listed = await zendesk.request<{ ticket_fields: TicketField[] }>('GET', '/api/v2/ticket_fields', { repeatable: true, what: 'list ticket fields' });
-    field = (listed.body.ticket_fields ?? []).find((f) => f.title === NUMBER_FIELD_TITLE && f.type === desiredField.type) ?? null;
-  }
+  if (!field) field = (await listTicketFields(zendesk)).find((f) => f.title === NUMBER_FIELD_TITLE && f.type === desiredField.type) ?? null;
 
   let id: number | null = field?.id ?? null;
   if (!field) {
@@ -242,6 +240,36 @@ async function setupNumberField(o: SetupOptions, steps: SetupStep[]): Promise<nu
     if (!o.dryRun) await rememberNumberField(o.db, id, o.now?.() ?? Date.now());
   }
   return id;
+}
+
+const ticketFieldSchema = z.object({ id: z.number(), type: z.string(), title: z.string(), description: z.string().nullish().transform((d) => d ?? ''), active: z.boolean(), required: z.boolean() }).passthrough();
+const ticketFieldPageSchema = z.object({
+  ticket_fields: z.array(ticketFieldSchema),
+  meta: z.object({ has_more: z.boolean() }).passthrough(),
+  links: z.object({ next: z.string().nullish() }).passthrough(),
+});
+/** Pages read at most (100 fields each): a guard against a paging loop, far above any account. */
+const MAX_FIELD_PAGES = 100;
+
+/**
+ * Every ticket field of the account, with cursor pagination (`page[size]=100`, then
+ * `links.next` while `meta.has_more`): an account with more than 100 fields has the "WhatsApp
+ * number" field on a later page, and reading only the first would create it again each run.
+ */
+export async function listTicketFields(zendesk: ZendeskClient): Promise<TicketField[]> {
+  const fields: TicketField[] = [];
+  let path: string | null = '/api/v2/ticket_fields?page%5Bsize%5D=100';
+  for (let pages = 0; path; pages++) {
+    if (pages >= MAX_FIELD_PAGES) throw new Error(`Zendesk's list of ticket fields did not end after ${pages} pages (the paging loops); the last page asked for was ${path}. Run setup again; if it repeats, report it.`);
+    const res = await zendesk.request<unknown>('GET', path, { repeatable: true, what: 'list ticket fields' });
+    const page = ticketFieldPageSchema.safeParse(res.body);
+    if (!page.success) throw new Error(`Zendesk's list of ticket fields is not in the expected shape ({ticket_fields, meta, links}): ${page.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    fields.push(...page.data.ticket_fields);
+    const next = page.data.meta.has_more ? page.data.links.next : null;
+    // Links are absolute URLs of the account: the client adds its own base.
+    path = next ? (({ pathname, search }) => pathname + search)(new URL(next)) : null;
+  }
+  return fields;
 }
 
 /** What `setup` prints. */

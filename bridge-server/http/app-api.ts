@@ -31,6 +31,9 @@ export interface AppApiDeps {
   rateLimitPerMinute?: number;
 }
 
+/** 5xx codes whose message is meant for the agent (the send's outcome), not an internal error. */
+const AGENT_FACING_5XX = /^(graph_\d+|graph_unreachable|not_confirmed)$/;
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 function bearerOf(req: Request): string | null {
@@ -134,7 +137,7 @@ export function appApiRouter(deps: AppApiDeps): Router {
     const q = parse(conversationQuery, req.query);
     const t = translator(localeOf(req, deps.defaultLocale));
     const conversation = await loadConversation(deps.db, ticketId, { now: deps.clock.now(), closingSoonMinutes: q.closingSoonMinutes, limit: q.limit, t });
-    if (!conversation) throw new AppError('not_whatsapp_ticket', `Ticket ${ticketId} is not a WhatsApp conversation: no WhatsApp customer is linked to it.`, { status: 404 });
+    if (!conversation) throw new AppError('not_whatsapp_ticket', t('api.error.not_whatsapp_ticket', { ticketId }), { status: 404 });
     res.json({ ...conversation, now: new Date(deps.clock.now()).toISOString() });
   });
 
@@ -173,7 +176,8 @@ export function appApiRouter(deps: AppApiDeps): Router {
     const body = parse(sendBody, req.body);
     const t = translator(localeOf(req, deps.defaultLocale));
     const result = await sendTemplateToTicket(deps.send, { ticketId, ...body }, t);
-    res.status(result.replayed ? 200 : 201).json(result);
+    // 202: no answer from Meta, the template may have reached the customer (docs/app-api.md).
+    res.status(result.status === 'outcome_unknown' ? 202 : result.replayed ? 200 : 201).json(result);
   });
 
   // Errors of this API: the same JSON as the app's handler, plus the field-level list.
@@ -185,6 +189,13 @@ export function appApiRouter(deps: AppApiDeps): Router {
     const fields = (err as { fields?: unknown }).fields;
     if (err instanceof AppError && fields) {
       res.status(err.status).json({ error: { code: err.code, message: err.message, fields, requestId: res.locals.requestId } });
+      return;
+    }
+    // A send that failed at Meta's end (or was never confirmed) is not a bridge fault: its
+    // message is written for the agent (translated) and is kept, not replaced by the generic one.
+    if (err instanceof AppError && err.status >= 500 && AGENT_FACING_5XX.test(err.code)) {
+      deps.logger.warn({ code: err.code, requestId: res.locals.requestId, path: req.path }, 'template send not done');
+      res.status(err.status).json({ error: { code: err.code, message: err.message, requestId: res.locals.requestId } });
       return;
     }
     if ((err as { type?: string }).type === 'entity.parse.failed') {

@@ -14,6 +14,7 @@ import * as m002 from './migrations/002-outbound';
 import * as m003 from './migrations/003-templates';
 import * as m004 from './migrations/004-outbound-recovery';
 import * as m005 from './migrations/005-status-callback-data';
+import * as m006 from './migrations/006-template-send-recovery';
 
 export type Store = Kysely<Database>;
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-templates': m003,
   '004-outbound-recovery': m004,
   '005-status-callback-data': m005,
+  '006-template-send-recovery': m006,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -218,8 +218,12 @@ export interface TemplateSendTable {
   payload: string;
   /** The text the customer sees (the ticket comment). */
   rendered: string;
-  /** sending → sent (accepted by Meta) | failed; delivery states come from status_events. */
-  state: 'sending' | 'sent' | 'failed';
+  /**
+   * sending → sent (accepted by Meta) | failed | in_doubt (no answer: the outcome is unknown) →
+   * sent (a status carrying its callback data arrived) | failed (none within the grace period).
+   * Delivery states come from status_events.
+   */
+  state: 'sending' | 'sent' | 'failed' | 'in_doubt';
   wamid: string | null;
   error_code: number | null;
   error: string | null;
@@ -232,6 +236,10 @@ export interface TemplateSendTable {
   /** Attempts at the public comment, and when the next one is due (ms; migration 004). */
   comment_attempts: Generated<number>;
   comment_next_at: number | null;
+  /** When the send's outcome became unknown (ms; kept after it is settled; migration 006). */
+  in_doubt_at: number | null;
+  /** End of the comment attempt under way, in real time (epoch ms; migration 006). */
+  comment_lease_until: number | null;
 }
 
 export interface Database {

@@ -36,6 +36,11 @@ export interface ConversationMessage {
   template?: { name: string; language: string };
   /** Outbound only: the emoji the customer reacted with (their latest reaction; null: none or removed). */
   reaction?: string | null;
+  /**
+   * Only on a template whose send got no answer from Meta (state `pending`): it may have reached
+   * the customer; its state follows once a status arrives, or it becomes `failed` (never confirmed).
+   */
+  isUncertain?: true;
 }
 
 export interface Conversation {
@@ -155,9 +160,11 @@ export async function loadConversation(db: Store, ticketId: number, opts: { now:
     ...inbound.map((m) => ({ id: m.message_id, direction: 'inbound' as const, type: m.type, text: inboundPreview(t, m.type, m.payload), at: new Date(Number(m.ts) * 1000).toISOString(), state: 'received', failureReason: null, sortKey: Number(m.ts) * 1000 })),
     ...sends.map((s) => {
       const status = s.wamid ? statuses.get(s.wamid) : undefined;
-      const state = s.state === 'failed' ? 'failed' : s.state === 'sending' ? 'pending' : (status?.state ?? 'accepted');
-      const reason = s.state === 'failed' ? failureReason(t, s.error_code, s.error) : status?.state === 'failed' ? failureReason(t, status.errorCode, status.detail) : null;
-      return { id: s.wamid ?? s.id, direction: 'outbound' as const, type: 'template', text: s.rendered.length > 200 ? `${s.rendered.slice(0, 199)}…` : s.rendered, at: new Date(Number(s.created_at)).toISOString(), state, failureReason: reason, template: { name: s.name, language: s.language }, sortKey: Number(s.created_at) };
+      const state = s.state === 'failed' ? 'failed' : s.state === 'sending' || s.state === 'in_doubt' ? 'pending' : (status?.state ?? 'accepted');
+      // A failed send that had been in doubt was never confirmed (not refused): say so.
+      const sendFailure = () => (s.in_doubt_at !== null ? t('delivery.not_confirmed') : failureReason(t, s.error_code, s.error));
+      const reason = s.state === 'failed' ? sendFailure() : status?.state === 'failed' ? failureReason(t, status.errorCode, status.detail) : null;
+      return { id: s.wamid ?? s.id, direction: 'outbound' as const, type: 'template', text: s.rendered.length > 200 ? `${s.rendered.slice(0, 199)}…` : s.rendered, at: new Date(Number(s.created_at)).toISOString(), state, failureReason: reason, template: { name: s.name, language: s.language }, ...(s.state === 'in_doubt' ? { isUncertain: true as const } : {}), sortKey: Number(s.created_at) };
     }),
     ...replies.map((r) => {
       const status = r.wamid ? statuses.get(r.wamid) : undefined;
@@ -166,16 +173,17 @@ export async function loadConversation(db: Store, ticketId: number, opts: { now:
       return { id: r.wamid ?? `reply-${r.id}`, direction: 'outbound' as const, type: r.kind, text: r.text, at: new Date(r.createdAt).toISOString(), state, failureReason: reason, sortKey: r.createdAt };
     }),
   ];
-  const reactions = await reactionsOf(db, customer.id);
-  for (const m of messages) if (m.direction === 'outbound') m.reaction = reactions.get(m.id) ?? null;
   messages.sort((a, b) => b.sortKey - a.sortKey);
+  const shown = messages.slice(0, opts.limit);
+  const reactions = await reactionsOf(db, customer.id, shown.filter((m) => m.direction === 'outbound'));
+  for (const m of shown) if (m.direction === 'outbound') m.reaction = reactions.get(m.id) ?? null;
 
   const phone = customer.wa_id ? `+${customer.wa_id}` : null;
   return {
     ticketId,
     contact: { name: customer.profile_name, phone, businessScopedUserId: customer.bsuid, display: phone ?? customer.bsuid ?? '?', language: await languageOf(db, customer.id) },
     window: windowOf(customer.last_inbound_ts !== null ? Number(customer.last_inbound_ts) : null, opts.now, opts.closingSoonMinutes),
-    messages: messages.slice(0, opts.limit).map(({ sortKey: _sortKey, ...m }) => m),
+    messages: shown.map(({ sortKey: _sortKey, ...m }) => m),
   };
 }
 
@@ -196,20 +204,40 @@ async function languageOf(db: Store, customerId: number): Promise<string | null>
   return row?.language ?? null;
 }
 
+/** Reactions read at most per conversation (newest first): far more than its shown messages get. */
+const REACTIONS_READ = 2000;
+
 /**
- * The customer's reactions to the business's messages: wamid → the emoji of their latest
- * reaction (null when they removed it), in WhatsApp-timestamp order.
+ * The customer's latest reaction to each of the outbound messages shown: wamid → emoji (null when
+ * they removed it). Read newest first, so the latest reaction of a message is the first one met,
+ * however long the customer's history (reading oldest first kept a long-time customer's first
+ * reactions and dropped the recent ones); reading stops once every shown message has one.
  */
-async function reactionsOf(db: Store, customerId: number): Promise<Map<string, string | null>> {
-  const rows = await db.selectFrom('inbound_messages').select(['payload']).where('customer_id', '=', customerId).where('type', '=', 'reaction').orderBy('ts').orderBy('id').limit(500).execute();
+async function reactionsOf(db: Store, customerId: number, outbound: { id: string }[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
-  for (const r of rows) {
-    try {
-      const reaction = (JSON.parse(r.payload) as { message?: { reaction?: { message_id?: string; emoji?: string } } }).message?.reaction;
-      if (reaction?.message_id) out.set(reaction.message_id, reaction.emoji?.trim() ? reaction.emoji : null);
-    } catch {
-      /* a payload intake stored from a validated message: cannot happen */
+  const wanted = new Set(outbound.map((m) => m.id));
+  const page = 500;
+  for (let offset = 0; out.size < wanted.size && offset < REACTIONS_READ; offset += page) {
+    const rows = await db
+      .selectFrom('inbound_messages')
+      .select(['payload'])
+      .where('customer_id', '=', customerId)
+      .where('type', '=', 'reaction')
+      .orderBy('ts', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page)
+      .offset(offset)
+      .execute();
+    for (const r of rows) {
+      try {
+        const reaction = (JSON.parse(r.payload) as { message?: { reaction?: { message_id?: string; emoji?: string } } }).message?.reaction;
+        const target = reaction?.message_id;
+        if (target && wanted.has(target) && !out.has(target)) out.set(target, reaction.emoji?.trim() ? (reaction.emoji as string) : null);
+      } catch {
+        /* a payload intake stored from a validated message: cannot happen */
+      }
     }
+    if (rows.length < page) break;
   }
   return out;
 }

@@ -145,14 +145,19 @@ export class TemplatesApi {
     return out;
   }
 
-  /** Sends a template message; a 200 means Meta accepted it (delivery comes as status webhooks). */
-  async sendTemplate(phoneNumberId: string, recipient: Recipient, template: TemplateMessagePayload): Promise<SentMessage> {
+  /**
+   * Sends a template message; a 200 means Meta accepted it (delivery comes as status webhooks).
+   * `callbackData` goes out as `biz_opaque_callback_data` and comes back in every status of the
+   * message: when the answer is lost, a status still tells which send it belongs to.
+   */
+  async sendTemplate(phoneNumberId: string, recipient: Recipient, template: TemplateMessagePayload, opts: { callbackData?: string } = {}): Promise<SentMessage> {
     const body = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       ...addressOf(recipient),
       type: 'template',
       template,
+      ...(opts.callbackData ? { biz_opaque_callback_data: opts.callbackData } : {}),
     };
     const res = await this.call(`${this.base}/${encodeURIComponent(phoneNumberId)}/messages`, 'send template', {
       method: 'POST',

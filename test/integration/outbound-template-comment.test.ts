@@ -84,11 +84,39 @@ describe('the comment of a sent template', () => {
     const row = await stack.db.selectFrom('template_sends').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'sent', comment_state: 'pending', comment_attempts: 1 });
 
-    // The interrupted attempt holds the row for a minute; then the new process looks and finds it.
-    clock.advance(61_000);
+    // The interrupted attempt holds the row for its lease, in real time: moving the bridge's clock
+    // a day ahead does not hand it to the new process.
+    clock.advance(25 * 3600_000);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await stack.db.selectFrom('template_sends').selectAll().executeTakeFirstOrThrow()).toMatchObject({ comment_state: 'pending', comment_attempts: 1 });
+
+    // Once the lease has run out (three minutes of real time: as if they had passed), the new
+    // process looks in the audits and finds the comment.
+    await stack.db.updateTable('template_sends').set({ comment_lease_until: Date.now() - 1 }).execute();
     await waitFor(async () => (await stack.db.selectFrom('template_sends').select('comment_state').executeTakeFirstOrThrow()).comment_state === 'done', { what: 'the comment recorded by the new process' });
     await new Promise((r) => setTimeout(r, 300));
     expect(templateComments(stack, ticketId)).toHaveLength(1);
+    expect(stack.whatsapp.outbox.sent.filter((m) => m.type === 'template')).toHaveLength(1);
+  });
+
+  it('when the first write is slow and the clock jumps a day meanwhile, then no second attempt starts: the comment lands once', async () => {
+    const clock = new AdjustableClock();
+    ({ stack, ticketId } = await setUp(clock));
+    // Zendesk takes 1.5 s before it even applies the update (a slow account, a long queue).
+    stack.zendesk.faults.add({ method: 'PUT', path: `/api/v2/tickets/${ticketId}`, delayMs: 1500, times: 1 });
+    const pending = sendTemplate(stack, ticketId);
+    await waitFor(async () => (await stack.db.selectFrom('template_sends').select('comment_attempts').executeTakeFirst())?.comment_attempts === 1, { what: 'the first attempt under way' });
+    // The sandbox console's "+25 h": every lease measured on this clock would have run out.
+    clock.advance(25 * 3600_000);
+    await new Promise((r) => setTimeout(r, 500)); // the worker sweeps every 50 ms meanwhile
+    expect(templateComments(stack, ticketId)).toHaveLength(0);
+
+    const res = await pending;
+    expect(res.status).toBe(201);
+    expect(res.body.ticketComment).toBe('added');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(templateComments(stack, ticketId)).toHaveLength(1);
+    expect(await stack.db.selectFrom('template_sends').selectAll().executeTakeFirstOrThrow()).toMatchObject({ comment_state: 'done', comment_attempts: 1 });
     expect(stack.whatsapp.outbox.sent.filter((m) => m.type === 'template')).toHaveLength(1);
   });
 });

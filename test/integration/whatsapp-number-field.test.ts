@@ -94,6 +94,28 @@ describe('setup and the "WhatsApp number" ticket field', () => {
     expect(fields()[0]).toMatchObject({ id: fieldId, title: NUMBER_FIELD_TITLE, active: true });
     expect((await stack.stack.setupZendesk()).changed).toBe(false);
   });
+
+  it('when the account has more than 100 ticket fields and the store forgot the id, then setup finds the field on a later page instead of creating it again', async () => {
+    for (let i = 1; i <= 130; i++) expect((await zendeskApi('POST', '/api/v2/ticket_fields', { ticket_field: { type: 'text', title: `Campo ${i} · 字段 ${i}` } })).status).toBe(201);
+    // Created by an earlier setup whose store is gone (a new database, a second bridge).
+    const made = await zendeskApi('POST', '/api/v2/ticket_fields', { ticket_field: { type: 'text', title: NUMBER_FIELD_TITLE } });
+    const fieldId = made.body.ticket_field.id as number;
+    // Zendesk answers 100 fields a page: the field is not on the first one.
+    const first = await zendeskApi('GET', '/api/v2/ticket_fields');
+    expect(first.body.ticket_fields).toHaveLength(100);
+    expect(first.body.ticket_fields.map((f: { id: number }) => f.id)).not.toContain(fieldId);
+
+    const result = await stack.stack.setupZendesk();
+    expect(result.fieldId).toBe(fieldId);
+    expect(result.steps.find((s) => s.what === 'field')).toMatchObject({ id: String(fieldId) });
+    expect(fields().filter((f) => f.title === NUMBER_FIELD_TITLE)).toHaveLength(1);
+    expect(fields()).toHaveLength(131);
+    expect(await storedSetting(NUMBER_FIELD_KEY)).toBe(String(fieldId));
+
+    await stack.db.deleteFrom('bridge_settings').where('key', '=', NUMBER_FIELD_KEY).execute();
+    expect((await stack.stack.setupZendesk()).fieldId).toBe(fieldId);
+    expect(fields().filter((f) => f.title === NUMBER_FIELD_TITLE)).toHaveLength(1);
+  });
 });
 
 describe('new tickets carry the customer in the "WhatsApp number" field', () => {

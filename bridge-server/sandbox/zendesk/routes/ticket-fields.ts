@@ -1,7 +1,8 @@
 /** `/api/v2/ticket_fields…` (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_fields/): custom ticket fields. */
 import { Router } from 'express';
 import type { SandboxContext } from '../context';
-import { type FieldError, recordInvalid, recordNotFound } from '../errors';
+import { badRequest, type FieldError, recordInvalid, recordNotFound } from '../errors';
+import { MAX_PAGE_SIZE, paginate } from '../pagination';
 import { baseUrlOf, presentTicketField } from '../present';
 import { parseBody, ticketFieldBodySchema, type TicketFieldInput } from '../schemas';
 import { nextId, type TicketFieldRecord, type ZendeskState } from '../state';
@@ -45,10 +46,24 @@ export function ticketFieldRoutes(ctx: SandboxContext): Router {
     return field;
   };
 
+  // Like Zendesk: cursor pagination with `page[size]` / `page[after]`; otherwise offset
+  // pagination (`page`, `per_page`), 100 a page: an account with more fields needs every page.
   router.get('/', (req, res) => {
     const base = baseUrlOf(req);
-    const fields = [...state.ticketFields.values()];
-    res.json({ ticket_fields: fields.map((f) => presentTicketField(f, base)), next_page: null, previous_page: null, count: fields.length });
+    const fields = [...state.ticketFields.values()].sort((a, b) => a.id - b.id);
+    const cursorAsked = Object.keys(req.query).some((k) => k.startsWith('page[')) || (typeof req.query.page === 'object' && req.query.page !== null);
+    if (cursorAsked) {
+      const page = paginate(fields, req, 'asc', `${base}/api/v2/ticket_fields`);
+      res.json({ ticket_fields: page.items.map((f) => presentTicketField(f, base)), meta: page.meta, links: page.links });
+      return;
+    }
+    const number = req.query.page === undefined ? 1 : Number(req.query.page);
+    const perPage = req.query.per_page === undefined ? MAX_PAGE_SIZE : Number(req.query.per_page);
+    if (!Number.isInteger(number) || number < 1 || !Number.isInteger(perPage) || perPage < 1) throw badRequest('InvalidPaginationParameter', 'page and per_page must be whole numbers from 1.');
+    const size = Math.min(perPage, MAX_PAGE_SIZE);
+    const items = fields.slice((number - 1) * size, number * size);
+    const link = (n: number) => `${base}/api/v2/ticket_fields.json?page=${n}&per_page=${size}`;
+    res.json({ ticket_fields: items.map((f) => presentTicketField(f, base)), next_page: number * size < fields.length ? link(number + 1) : null, previous_page: number > 1 ? link(number - 1) : null, count: fields.length });
   });
 
   router.post('/', (req, res) => {
