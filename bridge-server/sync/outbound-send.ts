@@ -57,7 +57,8 @@ interface AttachmentBody {
 
 export const callbackKey = (commentId: number, part: number) => `zd:${commentId}:${part}`;
 
-export type SendOutcome = 'accepted' | 'retry' | 'blocked' | 'failed' | 'in-doubt';
+/** `settled`: the part had left the queue before this attempt could claim it; nothing was sent. */
+export type SendOutcome = 'accepted' | 'retry' | 'blocked' | 'failed' | 'in-doubt' | 'settled';
 
 /** Connection errors that prove the request never left (nothing can have been sent). */
 const NOT_SENT_CAUSES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -69,11 +70,15 @@ const NOT_SENT_CAUSES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENET
  */
 export function outcomeUnknown(err: unknown): boolean {
   if (!(err instanceof GraphError) || err.graphCode !== null) return false;
-  if (err.httpStatus === null) {
-    const code = ((err.cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? '') as string;
-    return !NOT_SENT_CAUSES.has(code);
-  }
+  if (err.httpStatus === null) return !NOT_SENT_CAUSES.has(networkCause(err));
+
   return err.httpStatus >= 500 || (err.httpStatus >= 200 && err.httpStatus < 300);
+}
+
+/** The network error under a fetch failure (ECONNRESET, UND_ERR_SOCKET, TimeoutError…), for decisions and logs. */
+function networkCause(err: GraphError): string {
+  const cause = err.cause as { name?: string; cause?: { code?: string; message?: string } } | undefined;
+  return cause?.cause?.code ?? (cause?.name === 'TimeoutError' ? 'TimeoutError' : '');
 }
 
 export async function sendPart(deps: OutboundDeps, row: OutboundRow): Promise<SendOutcome> {
@@ -134,7 +139,14 @@ export async function sendPart(deps: OutboundDeps, row: OutboundRow): Promise<Se
   }
 
   // 3. send, recorded as under way first
-  await db.updateTable('outbound_messages').set({ state: 'sending', attempts: row.attempts + 1, updated_at: clock.now() }).where('id', '=', row.id).execute();
+  // Only from the queue: a part another round or a status has settled meanwhile is never sent twice.
+  const claimed = await db
+    .updateTable('outbound_messages')
+    .set({ state: 'sending', attempts: row.attempts + 1, updated_at: clock.now() })
+    .where('id', '=', row.id)
+    .where('state', '=', 'queued')
+    .executeTakeFirst();
+  if (!Number(claimed.numUpdatedRows)) return 'settled';
   try {
     const result = await deps.sender.send(row.phone_number_id, recipient, content, { callbackData: callbackKey(row.comment_id, row.part) });
     await db.updateTable('outbound_messages').set({ state: 'accepted', wamid: result.wamid, error: null, error_code: null, updated_at: clock.now() }).where('id', '=', row.id).execute();
@@ -155,7 +167,7 @@ export async function sendPart(deps: OutboundDeps, row: OutboundRow): Promise<Se
       await db.updateTable('outbound_messages').set({ error: (err as Error).message, updated_at: clock.now() }).where('id', '=', row.id).execute();
       deps.metrics.outboundMessages.inc({ kind: metricKind(row.kind), outcome: 'in_doubt' });
       deps.metrics.graphErrors.inc({ code: 'none' });
-      deps.logger.warn({ ticketId: row.ticket_id, commentId: row.comment_id, part: row.part, err: (err as Error).message }, 'no answer from WhatsApp for an agent reply: waiting for a status before sending it again');
+      deps.logger.warn({ ticketId: row.ticket_id, commentId: row.comment_id, part: row.part, err: (err as Error).message, cause: networkCause(err as GraphError) || null }, 'no answer from WhatsApp for an agent reply: waiting for a status before sending it again');
       return 'in-doubt';
     }
     return handleGraphError(deps, row, err);

@@ -114,21 +114,32 @@ export class OutboundWorker {
     }
   }
 
+  /**
+   * Starts the due sends, each customer's oldest unsettled part only. The decision rests on one
+   * consistent picture: the queued rows and the customers with a part `sending` are read in one
+   * transaction (no send can change a row between the two reads), and a customer whose send was
+   * under way when the round began is left for the next round (its end notifies): while this
+   * round awaits the store, that send may be accepted, put back in the queue with a backoff, or
+   * left in doubt, and the rows read here would not show it. Deciding on such a stale picture
+   * let a later part overtake an earlier one that had just gone back to the queue or into doubt.
+   */
   private async dispatch(): Promise<void> {
     if (this.stopped) return;
+    const busy = new Set(this.inflightCustomers);
+    const { rows, inDoubt } = await this.deps.db.transaction().execute(async (trx) => ({
+      rows: await trx
+        .selectFrom('outbound_messages')
+        .select(['id', 'comment_id', 'part', 'ticket_id', 'customer_id', 'phone_number_id', 'kind', 'body', 'media_id', 'attempts', 'next_attempt_at', 'webhook_received_at', 'resent_in_doubt'])
+        .where('state', '=', 'queued')
+        .orderBy('comment_id')
+        .orderBy('part')
+        .limit(500)
+        .execute(),
+      // A customer with a part in doubt (sent, no answer) waits until it is settled: their order holds.
+      inDoubt: await trx.selectFrom('outbound_messages').select('customer_id').distinct().where('state', '=', 'sending').execute(),
+    }));
     const now = this.deps.clock.now();
-    const rows = await this.deps.db
-      .selectFrom('outbound_messages')
-      .select(['id', 'comment_id', 'part', 'ticket_id', 'customer_id', 'phone_number_id', 'kind', 'body', 'media_id', 'attempts', 'next_attempt_at', 'webhook_received_at', 'resent_in_doubt'])
-      .where('state', '=', 'queued')
-      .orderBy('comment_id')
-      .orderBy('part')
-      .limit(500)
-      .execute();
-    // A customer with a part in doubt (sent, no answer) waits until it is settled: their order holds.
-    const inDoubt = await this.deps.db.selectFrom('outbound_messages').select('customer_id').distinct().where('state', '=', 'sending').execute();
-    const seen = new Set<number>(inDoubt.map((r) => Number(r.customer_id)).filter((c) => !this.inflightCustomers.has(c)));
-    await this.observeQueue(now);
+    const seen = new Set<number>([...busy, ...inDoubt.map((r) => Number(r.customer_id))]);
     let wake = Infinity;
     for (const r of rows) {
       const customerId = Number(r.customer_id);
@@ -160,6 +171,7 @@ export class OutboundWorker {
       };
       this.startSend(row);
     }
+    await this.observeQueue(now);
     if (wake !== Infinity) this.notify(Math.max(5, Math.min(wake, this.sweepIntervalMs)));
   }
 

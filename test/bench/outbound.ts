@@ -21,6 +21,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_BEARER_TOKEN } from '../../bridge-server/sandbox/zendesk/options';
 import { bridgeEnv, percentile, runScript, startBridge, startChild, verdict, type Simulators } from './lib';
@@ -56,6 +57,8 @@ interface Expected {
   waId: string;
   text: string;
   commentAt: number;
+  /** The Zendesk comment id: a customer's comments are ordered by it (the order Zendesk shows them). */
+  commentId: number;
 }
 
 const waIdOf = (c: number) => `39333${String(c).padStart(7, '0')}`;
@@ -98,9 +101,9 @@ async function customersWrite(sim: Simulators, count: number): Promise<number[]>
   });
 }
 
-async function agentComments(sim: Simulators, comments: { ticketId: number; body: string }[]): Promise<number[]> {
-  const { comments: made } = await control<{ comments: { at: number }[] }>(sim, 'POST', '/agent/comments', { comments });
-  return made.map((m) => m.at);
+async function agentComments(sim: Simulators, comments: { ticketId: number; body: string }[]): Promise<{ at: number; commentId: number }[]> {
+  const { comments: made } = await control<{ comments: { at: number; commentId: number }[] }>(sim, 'POST', '/agent/comments', { comments });
+  return made.map((m) => ({ at: m.at, commentId: m.commentId }));
 }
 
 async function waitForSends(sim: Simulators, total: number, timeoutMs: number): Promise<void> {
@@ -154,8 +157,8 @@ async function latencyRun(sim: Simulators, tickets: number[]): Promise<Expected[
     const text = shortReply(`[L${c}]`);
     inflight.push(
       held(
-        agentComments(sim, [{ ticketId: tickets[c], body: text }]).then(([at]) => {
-          expected.push({ marker: `[L${c}]`, waId: waIdOf(c), text, commentAt: at });
+        agentComments(sim, [{ ticketId: tickets[c], body: text }]).then(([made]) => {
+          expected.push({ marker: `[L${c}]`, waId: waIdOf(c), text, commentAt: made.at, commentId: made.commentId });
         }),
       ),
     );
@@ -200,7 +203,7 @@ function plan(): PlannedComment[] {
 
 async function sustainedRun(sim: Simulators, tickets: number[], comments: PlannedComment[]): Promise<Expected[]> {
   // In the order the agents write them: a customer's parts must reach the phone in this order.
-  const planned = comments.map((c) => ({ ...c, expected: c.parts.map((text): Expected => ({ marker: /^\[[^\]]+\]/.exec(text)![0], waId: waIdOf(c.customer), text, commentAt: NaN })) }));
+  const planned = comments.map((c) => ({ ...c, expected: c.parts.map((text): Expected => ({ marker: /^\[[^\]]+\]/.exec(text)![0], waId: waIdOf(c.customer), text, commentAt: NaN, commentId: NaN })) }));
   const expected = planned.flatMap((c) => c.expected);
   const start = performance.now();
   const inflight: Promise<void>[] = [];
@@ -217,12 +220,16 @@ async function sustainedRun(sim: Simulators, tickets: number[], comments: Planne
         agentComments(
           sim,
           due.map((d) => ({ ticketId: tickets[d.customer], body: d.body })),
-        ).then((ats) => due.forEach((d, j) => d.expected.forEach((e) => (e.commentAt = ats[j])))),
+        ).then((made) => due.forEach((d, j) => d.expected.forEach((e) => ((e.commentAt = made[j].at), (e.commentId = made[j].commentId))))),
       ),
     );
   }
   await Promise.all(inflight);
-  return expected;
+  // Comments of one customer due at nearly the same moment go in separate control requests, which
+  // the simulator may take in either order: the order that counts is the one Zendesk recorded.
+  const swapped = new Set(planned.filter((c, i) => planned.some((o, j) => j < i && o.customer === c.customer && o.expected[0].commentId > c.expected[0].commentId)).map((c) => c.customer));
+  if (swapped.size) console.log(`(${swapped.size} customer(s) had two replies written in Zendesk in the other order than planned: ${[...swapped].slice(0, 5).join(', ')}; checked in Zendesk's order)`);
+  return expected.map((e, i) => ({ e, i })).sort((a, b) => a.e.commentId - b.e.commentId || a.i - b.i).map(({ e }) => e);
 }
 
 interface Delivery {
@@ -324,6 +331,18 @@ async function main() {
   const sim = (await simulators.next()) as unknown as Simulators;
   const env = bridgeEnv(sim, databaseUrl, { ZENDESK_PLAN: 'high-volume' });
   const { child: bridge, url } = await startBridge(env);
+  // Why sends were left in doubt, from the bridge's own warnings (network cause → count).
+  const inDoubtCauses = new Map<string, number>();
+  readline.createInterface({ input: bridge.proc.stdout! }).on('line', (line) => {
+    if (!line.includes('no answer from WhatsApp')) return;
+    try {
+      const j = JSON.parse(line) as { cause?: string | null; err?: string };
+      const k = `${j.cause ?? '?'}: ${String(j.err ?? '').replace(/^.*?: /, '')}`;
+      inDoubtCauses.set(k, (inDoubtCauses.get(k) ?? 0) + 1);
+    } catch {
+      // not a log line
+    }
+  });
   // However this process ends, its children end too (tsx passes SIGTERM on to them).
   process.on('exit', () => [bridge, simulators].forEach((c) => c.proc.exitCode === null && c.proc.kill('SIGTERM')));
   const failures: string[] = [];
@@ -418,6 +437,7 @@ async function main() {
     console.log(`| first reply → last send accepted | ${s1(measured)} | theoretical minimum ${s1(theoretical)} |`);
     console.log(`| webhook → send p50 / p99 | ${s1(percentile(d.latencies, 50))} / ${s1(percentile(d.latencies, 99))} | (none) |`);
     console.log(`theoretical minimum = the largest of: ${PER_SECOND} msg/s ${s1(boundThroughput)}, one comments read per reply at ${ZENDESK_PLAN.accountPerMinute}/min ${s1(boundReads)}, the replies' own schedule ${s1(boundSchedule)}, Meta's pair limit ${s1(boundPair)}; with the bridge's pair burst of ${BRIDGE_PAIR_BURST}: ${s1(boundBridgePair)}`);
+    console.log(`sends left in doubt, by cause: ${[...inDoubtCauses].map(([k, n]) => `${n} × ${k}`).join('; ') || 'none'}`);
     console.log(`bridge metrics: ${graphErrors}; Zendesk webhooks: ${outbox.webhooks.invocations} posted, ${outbox.webhooks.notAnswered200} not answered 200; run took ${s1(Date.now() - started)}`);
 
     if (timedOut || d.once !== total || d.duplicated || d.outOfOrder) failures.push('sustained run: a reply was lost, duplicated, altered or reordered');
