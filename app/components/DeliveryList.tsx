@@ -5,6 +5,7 @@ import { MD, SM } from '@zendeskgarden/react-typography';
 import type { ConversationMessage, MessageState } from '../lib/bridge-client';
 import { formatMoment } from '../lib/format';
 import { useI18n } from '../hooks/useI18n';
+import { FormattedText } from './FormattedText';
 
 export interface IDeliveryListProps {
   messages: ConversationMessage[];
@@ -45,12 +46,17 @@ const StyledSubtle = styled(SM)`
   color: ${(p) => getColor({ theme: p.theme, variable: 'foreground.subtle' })};
 `;
 
+/** At most three lines (the whole text is on the ticket), drawn with WhatsApp's formatting as the customer sees it. */
 const StyledText = styled(SM)`
   display: -webkit-box;
   overflow: hidden;
-  -webkit-line-clamp: 2;
+  -webkit-line-clamp: 3;
   -webkit-box-orient: vertical;
   overflow-wrap: anywhere;
+
+  code {
+    font-family: ${(p) => p.theme.fonts.mono};
+  }
 `;
 
 const StyledBadges = styled.span`
@@ -100,7 +106,9 @@ export function DeliveryList({ messages, nowMs }: IDeliveryListProps) {
                 </StyledBadges>
               </StyledMeta>
               {message.template && <StyledSubtle tag="div">{t('delivery.template', { name: message.template.name })}</StyledSubtle>}
-              <StyledText tag="div">{message.text ?? t('delivery.noText', { type: message.type })}</StyledText>
+              <StyledText tag="div" dir="auto" data-part="text">
+                {message.text == null ? t('delivery.noText', { type: message.type }) : <FormattedText text={message.text} />}
+              </StyledText>
               {message.failureReason && (message.state === 'failed' || message.state === 'not_sent') && (
                 <StyledFailure tag="p" role="note">
                   {message.failureReason}

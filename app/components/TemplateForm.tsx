@@ -7,6 +7,7 @@ import { MD, SM } from '@zendeskgarden/react-typography';
 import { toBridgeError, type BridgeError, type Contact, type FieldError } from '../lib/bridge-client';
 import type { Template, TemplateSendResult, TemplateValue, TemplateValues } from '../lib/bridge-templates';
 import { describeSendError } from '../lib/send-error';
+import { outcomeOfAnswer, outcomeOfError, type SendOutcome } from '../lib/send-outcome';
 import { languageLabel } from '../lib/template-language';
 import { renderTemplateLocally } from '../lib/template-render';
 import { newIdempotencyKey } from '../lib/idempotency-key';
@@ -25,11 +26,12 @@ export interface ITemplateFormProps {
   contact: Contact;
   facts: TicketFacts;
   onBack: () => void;
-  /** After a send the bridge accepted: the delivery list reads the conversation again. */
+  /** After any answer that may have changed the delivery list (sent, unknown, failed): it reads the conversation again. */
   onSent: () => void;
 }
 
-type Phase = 'edit' | 'confirm' | 'sending' | 'sent' | 'failed';
+/** `uncertain`: the bridge does not know whether it reached the customer; no new send is offered. */
+type Phase = 'edit' | 'confirm' | 'sending' | 'sent' | 'uncertain' | 'failed';
 
 const StyledTitle = styled.div`
   display: flex;
@@ -116,7 +118,7 @@ export function TemplateForm({ template, ticketId, contact, facts, onBack, onSen
   const fieldErrors: FieldError[] = sendFields ?? (validation.status === 'checked' ? validation.errors : []);
   const errorFor = (key: string) => (isShowingAll || touched.has(key) ? fieldErrors.find((e) => e.field === key)?.message ?? null : null);
   const generalErrors = fieldErrors.filter((e) => !variableKeys.has(e.field));
-  const isLocked = phase === 'sending' || phase === 'sent';
+  const isLocked = phase === 'sending' || phase === 'sent' || phase === 'uncertain';
 
   const change = (key: string, value: TemplateValue) => {
     setValues((current) => ({ ...current, [key]: value }));
@@ -140,16 +142,27 @@ export function TemplateForm({ template, ticketId, contact, facts, onBack, onSen
     idempotencyKey.current ??= newIdempotencyKey();
     setPhase('sending');
     setSendError(null);
+    let outcome: SendOutcome;
     try {
-      const sent = await bridge.sendTemplate(ticketId, { name: template.name, language: template.language, values: sendable, idempotencyKey: idempotencyKey.current, ...(facts.agentId ? { agentId: facts.agentId } : {}) }, locale);
+      const answer = await bridge.sendTemplate(ticketId, { name: template.name, language: template.language, values: sendable, idempotencyKey: idempotencyKey.current, ...(facts.agentId ? { agentId: facts.agentId } : {}) }, locale);
+      outcome = outcomeOfAnswer(answer);
+    } catch (failure) {
+      outcome = outcomeOfError(toBridgeError(failure));
+    }
+    if (outcome.kind === 'sent') {
       idempotencyKey.current = null;
-      setResult(sent);
+      setResult(outcome.result);
       setPhase('sent');
       onSent();
-    } catch (failure) {
-      const error = toBridgeError(failure);
+    } else if (outcome.kind === 'uncertain') {
+      // It may have reached the customer: never a new send from here; its delivery state tells.
+      idempotencyKey.current = null;
+      setPhase('uncertain');
+      onSent();
+    } else {
+      const { error } = outcome;
       const described = describeSendError(i18n, error);
-      // Same key again only when the first attempt may have gone through: never a second message.
+      // Same key again only when the bridge never handled the request: never a second message.
       if (!described.isRetryable) idempotencyKey.current = null;
       if (error.fields.length > 0) {
         setSendFields(error.fields);
@@ -157,6 +170,8 @@ export function TemplateForm({ template, ticketId, contact, facts, onBack, onSen
       }
       setSendError(error);
       setPhase('failed');
+      // The bridge answered: a send it recorded as failed shows its reason under Recent messages.
+      if (error.kind === 'server' && error.fields.length === 0) onSent();
     }
     setFocusTarget('result');
   };
@@ -240,6 +255,15 @@ export function TemplateForm({ template, ticketId, contact, facts, onBack, onSen
             <Alert.Paragraph>{t(result.replayed ? 'result.replayed' : 'result.sent', { name: template.name, recipient })}</Alert.Paragraph>
             {result.ticketComment === 'failed' && <Alert.Paragraph>{t('result.commentFailed')}</Alert.Paragraph>}
             {result.ticketComment === 'pending' && <Alert.Paragraph>{t('result.commentPending')}</Alert.Paragraph>}
+            <Button size="small" onClick={onBack}>
+              {t('result.another')}
+            </Button>
+          </Alert>
+        )}
+        {phase === 'uncertain' && (
+          <Alert type="warning" role="status">
+            <Alert.Title>{t('result.uncertain.title')}</Alert.Title>
+            <Alert.Paragraph>{t('result.uncertain.body', { name: template.name, recipient })}</Alert.Paragraph>
             <Button size="small" onClick={onBack}>
               {t('result.another')}
             </Button>

@@ -36,7 +36,8 @@ export function useConversation(ticketId: number, { closingSoonMinutes, locale }
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const isActive = useRef(true);
 
-  const load = useCallback(async () => {
+  /** Reads the conversation now; resolves with what it read (or the kept one and why it failed). */
+  const load = useCallback(async (): Promise<ConversationState> => {
     const call = ++latest.current;
     if (timer.current !== null) clearTimeout(timer.current);
     timer.current = null;
@@ -53,12 +54,14 @@ export function useConversation(ticketId: number, { closingSoonMinutes, locale }
       // A ticket that stopped being a WhatsApp conversation is an answer, not a failed refresh.
       next = previous.status === 'ready' && error.kind !== 'not_whatsapp' ? { ...previous, refreshError: error } : { status: 'error', error };
     }
-    if (call !== latest.current) return;
+    // A newer read started meanwhile: it updates the screen; this one still tells its caller.
+    if (call !== latest.current) return next;
     current.current = next;
     setState(next);
     if (isActive.current && !isHidden()) {
       timer.current = setTimeout(() => void load(), nextPollDelay(next));
     }
+    return next;
   }, [client, ticketId, closingSoonMinutes, locale]);
 
   const reload = useCallback(() => {
@@ -95,7 +98,13 @@ export function useConversation(ticketId: number, { closingSoonMinutes, locale }
   /** Reads the conversation again without the loading state (after a template was sent). */
   const refresh = useCallback(() => void load(), [load]);
 
-  return { state, reload, refresh };
+  /**
+   * Reads the conversation again now and resolves with the state it leads to (the screen
+   * follows): the reply guard asks before it stops a save on what may be an old window.
+   */
+  const recheck = useCallback(() => load(), [load]);
+
+  return { state, reload, refresh, recheck };
 }
 
 function isHidden(): boolean {

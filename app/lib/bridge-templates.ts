@@ -79,13 +79,22 @@ const previewSchema = z.object({
   rendered: z.nullable(renderedSchema),
 });
 
+/**
+ * A 2xx answer of the send. `status` is `accepted` when Meta took it; `outcome_unknown` (202,
+ * with `isUncertain`, `code` and the bridge's `message`) when Meta's answer was lost and the
+ * template may have reached the customer; bridges before that answered a repeated key of a failed
+ * send with 200 `failed`. lib/send-outcome.ts reads which it is.
+ */
 const sendResultSchema = z.object({
   id: z.string(),
-  messageId: z.nullable(z.string()),
+  messageId: z.optional(z.nullable(z.string())),
   status: z.string(),
   ticketComment: z.optional(z.string()),
   rendered: z.optional(z.string()),
   replayed: z.optional(z.boolean()),
+  isUncertain: z.optional(z.boolean()),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 
 const syncResultSchema = z.looseObject({ fetched: z.number(), syncedAt: z.string() });
@@ -112,7 +121,7 @@ export interface BridgeClient {
   syncTemplates(): Promise<void>;
   /** Validates as a send would and renders; always resolves for a 200 (validity in the body). */
   previewTemplate(ref: TemplateRef, locale?: string): Promise<TemplatePreview>;
-  /** Sends the template to the ticket's customer; a 422 rejects with `fields`. */
+  /** Sends the template to the ticket's customer; a 422 rejects with `fields`. A 2xx may still be a failure or unknown: see lib/send-outcome.ts. */
   sendTemplate(ticketId: number, send: TemplateSend, locale?: string): Promise<TemplateSendResult>;
 }
 

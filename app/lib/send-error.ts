@@ -1,7 +1,10 @@
 /**
  * A failed template send, in the agent's words: what happened, what to do, and whether "Try
- * again" is safe (it is whenever the same idempotency key is sent again: the bridge answers the
- * first result instead of sending twice).
+ * again" is offered. "Try again" sends the SAME idempotency key, so it is offered only when the
+ * bridge never handled the request or says to ask again: no answer at all (the bridge answers
+ * the first result to the same key), rate limited (refused before anything was done), or a send
+ * still under way. An answer that says the send failed is final for that key: the agent reviews
+ * and sends again, which is a new send with a new key.
  */
 import type { BridgeError } from './bridge-client';
 import type { I18n } from './i18n';
@@ -9,7 +12,7 @@ import type { I18n } from './i18n';
 export interface SendErrorText {
   title: string;
   body: string;
-  /** Retrying the same request may succeed (no answer, busy, rate limited, bridge failure). */
+  /** "Try again" with the same idempotency key is safe and may succeed. */
   isRetryable: boolean;
   /** The outcome is unknown: the customer may have received it. */
   isUncertain: boolean;
@@ -37,11 +40,9 @@ export function describeSendError({ t }: I18n, error: BridgeError): SendErrorTex
   if (error.code === 'send_in_progress') {
     return { title: t('send.error.inProgress.title'), body: t('send.error.inProgress.body'), isRetryable: true, isUncertain: true };
   }
-  const isServerFault = error.status >= 500;
-  return {
-    title: t('send.error.notSent.title'),
-    body: t('send.error.server.body', { message: error.message, requestId }),
-    isRetryable: isServerFault && error.code !== 'api_key_not_configured' && error.code !== 'templates_not_configured',
-    isUncertain: false,
-  };
+  if (error.code === 'send_failed') {
+    // A 2xx whose body says `failed` (older bridges answered a repeated key of a failed send so).
+    return { title: t('send.error.notSent.title'), body: t('send.error.failed.body'), isRetryable: false, isUncertain: false };
+  }
+  return { title: t('send.error.notSent.title'), body: t('send.error.server.body', { message: error.message, requestId }), isRetryable: false, isUncertain: false };
 }

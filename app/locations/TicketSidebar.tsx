@@ -14,15 +14,14 @@ import { useI18n } from '../hooks/useI18n';
 import { useReplyGuard } from '../hooks/useReplyGuard';
 import type { AppSettings, ILocationProps } from './types';
 
-
 const StyledSidebar = styled.main`
   padding: ${(p) => p.theme.space.xs} 0;
 `;
 
 function TicketConversation({ ticketId, settings }: { ticketId: number; settings: AppSettings }) {
   const { locale } = useI18n();
-  const { state, reload, refresh } = useConversation(ticketId, { closingSoonMinutes: settings.closingSoonMinutes, locale });
-  useReplyGuard(state, settings.closingSoonMinutes);
+  const { state, reload, refresh, recheck } = useConversation(ticketId, { closingSoonMinutes: settings.closingSoonMinutes, locale });
+  useReplyGuard(state, settings.closingSoonMinutes, { recheck });
   if (state.status === 'loading') return <LoadingState />;
   if (state.status === 'error') {
     if (state.error.kind === 'not_whatsapp') {
