@@ -79,9 +79,15 @@ describe('delivery states of agent replies', () => {
     expect(failed.failureReason).toMatch(/could not deliver it: the number may not use WhatsApp/);
     for (const m of final.filter((x) => x.id !== d)) expect(m.failureReason).toBeNull();
 
-    // The store agrees with the API (what the sidebar and the notes are built from).
-    const rows = await stack.db.selectFrom('outbound_messages').select(['wamid', 'state']).execute();
-    expect(Object.fromEntries(rows.map((r) => [r.wamid, r.state]))).toEqual(expected);
+    // The store comes to agree with the API (the API reads the stored statuses directly; the
+    // worker applies them to the messages, from which the notes are written, a round later).
+    const storedStates = async () => Object.fromEntries((await stack.db.selectFrom('outbound_messages').select(['wamid', 'state']).execute()).map((r) => [r.wamid, r.state]));
+    const agrees = async () => {
+      const stored = await storedStates();
+      return Object.keys(stored).length === 5 && Object.entries(expected).every(([wamid, state]) => stored[wamid] === state);
+    };
+    await waitFor(agrees, { what: 'the stored states' }).catch(() => undefined);
+    expect(await storedStates()).toEqual(expected);
 
     // Exactly one note: the failure of the fourth message, in plain words, quoting it.
     const notes = () => stack.zendesk.comments(ticketId).filter((x) => !x.public);
