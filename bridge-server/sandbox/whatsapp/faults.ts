@@ -10,6 +10,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { defaultFaultBody } from './graph-error';
+import { faultTheAnswer } from '../answer-fault';
 
 export interface FaultSpec {
   /** Tested against the request path with its query string; every path when omitted. */
@@ -87,7 +88,21 @@ export class Faults {
       const fault = this.take(req.method, req.originalUrl);
       if (!fault) return next();
       if (fault.afterApply) {
-        faultTheAnswer(fault, req, res);
+        faultTheAnswer(req, res, {
+          delayMs: fault.delayMs,
+          dropConnection: fault.reset,
+          replace:
+            fault.status === undefined
+              ? undefined
+              : (r) => {
+                  const status = fault.status!;
+                  if (fault.headers) r.set(fault.headers);
+                  r.status(status);
+                  r.setHeader('content-type', 'application/json; charset=utf-8');
+                  const body = fault.body === undefined ? defaultFaultBody(status) : fault.body;
+                  r.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+                },
+        });
         return next();
       }
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
@@ -103,32 +118,6 @@ export class Faults {
       else res.json(body);
     };
   }
-}
-
-/** Lets the route handle (and apply) the request, then faults the answer it was about to send. */
-function faultTheAnswer(fault: Fault, req: Request, res: Response): void {
-  const realEnd = res.end;
-  res.end = function faultedEnd(this: Response, ...args: unknown[]) {
-    res.end = realEnd;
-    void (async () => {
-      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      if (fault.reset) {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.status === undefined) {
-        (realEnd as (...a: unknown[]) => Response).apply(res, args);
-        return;
-      }
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
-      if (fault.headers) res.set(fault.headers);
-      res.status(fault.status);
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      const body = fault.body === undefined ? defaultFaultBody(fault.status) : fault.body;
-      (realEnd as (...a: unknown[]) => Response).apply(res, [typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)]);
-    })();
-    return this;
-  } as Response['end'];
 }
 
 /** A /g or /y regexp keeps state between test() calls; start afresh each time. */

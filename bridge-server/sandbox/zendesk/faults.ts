@@ -7,6 +7,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { SandboxStats } from './state';
+import { faultTheAnswer } from '../answer-fault';
 
 export interface FaultSpec {
   /** HTTP method to match, any when absent. */
@@ -126,27 +127,6 @@ function sendFault(fault: Fault & { status: number }, res: Response): void {
   else res.json(fault.body === undefined ? defaultFaultBody(fault.status) : fault.body);
 }
 
-/** Lets the route handle (and apply) the request, then faults the answer it was about to send. */
-function faultTheAnswer(fault: Fault, req: Request, res: Response): void {
-  const realEnd = res.end;
-  res.end = function faultedEnd(this: Response, ...args: unknown[]) {
-    res.end = realEnd;
-    void (async () => {
-      if (fault.delayMs) await sleep(fault.delayMs);
-      if (fault.dropConnection) {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.status === undefined) {
-        (realEnd as (...a: unknown[]) => Response).apply(res, args);
-        return;
-      }
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
-      sendFault({ ...fault, status: fault.status }, res);
-    })();
-    return this;
-  } as Response['end'];
-}
 
 export function faultMiddleware(registry: FaultRegistry, stats: SandboxStats): RequestHandler {
   return async (req, res, next) => {
@@ -157,7 +137,11 @@ export function faultMiddleware(registry: FaultRegistry, stats: SandboxStats): R
     }
     stats.faultsInjected += 1;
     if (fault.afterApply) {
-      faultTheAnswer(fault, req, res);
+      faultTheAnswer(req, res, {
+        delayMs: fault.delayMs,
+        dropConnection: fault.dropConnection,
+        replace: fault.status === undefined ? undefined : (r) => sendFault({ ...fault, status: fault.status! }, r),
+      });
       next();
       return;
     }
